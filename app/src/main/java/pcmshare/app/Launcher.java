@@ -1,0 +1,322 @@
+package pcmshare.app;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.wiring.BundleRevision;
+
+/**
+ * Starts Apache Felix with the bundles the run descriptor {@code pcmshare.bndrun}
+ * resolved, then either hands the console to the Gogo shell or runs one command
+ * line and exits with its outcome.
+ *
+ * <pre>
+ * java -jar pcmshare.jar                  interactive Gogo shell
+ * java -jar pcmshare.jar exec 'LINE'      run LINE once; exit 0, or 1 when it failed
+ * </pre>
+ *
+ * The launcher sees the framework only through the OSGi core API on its class
+ * path; the Gogo and SCR services it drives are reached reflectively, so that
+ * their packages stay owned by their bundles.
+ */
+public final class Launcher {
+    static final String VENDOR = "pcmshare";
+    private static final int EXIT_OK = 0;
+    private static final int EXIT_COMMAND_FAILED = 1;
+    private static final int EXIT_USAGE = 2;
+    private static final int EXIT_START_FAILED = 3;
+
+    // SCR's ComponentConfigurationDTO states
+    private static final int SATISFIED = 4;
+    private static final int ACTIVE = 8;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final InputStream in;
+
+    private Launcher() {
+        // Gogo replaces System.out/err with per-thread streams once it runs: keep the real ones.
+        this.out = System.out;
+        this.err = System.err;
+        this.in = System.in;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new Launcher().run(args));
+    }
+
+    int run(String[] args) {
+        String commandLine = null;
+        if (args.length > 0) {
+            switch (args[0]) {
+                case "exec" -> {
+                    if (args.length < 2 || args[1].isBlank()) {
+                        err.println("pcmshare exec: missing command line, e.g. pcmshare exec 'lb'");
+                        return EXIT_USAGE;
+                    }
+                    commandLine = String.join(" ", List.of(args).subList(1, args.length));
+                }
+                case "shell" -> { }
+                case "-h", "--help", "help" -> {
+                    out.println(usage());
+                    return EXIT_OK;
+                }
+                default -> {
+                    err.println("pcmshare: unknown argument '" + args[0] + "'\n" + usage());
+                    return EXIT_USAGE;
+                }
+            }
+        }
+        boolean interactive = commandLine == null;
+
+        Framework framework;
+        Path storage;
+        try {
+            storage = Files.createTempDirectory("pcmshare-felix-");
+            framework = startFramework(storage, interactive);
+        } catch (Exception e) {
+            err.println("pcmshare: the container did not start: " + e);
+            return EXIT_START_FAILED;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(framework, storage), "pcmshare-shutdown"));
+
+        try {
+            if (interactive) {
+                // The Gogo shell owns the console and stops the framework on 'exit'.
+                awaitStop(framework);
+                return EXIT_OK;
+            }
+            awaitComponents(framework.getBundleContext(), readyTimeoutMillis());
+            return execute(framework.getBundleContext(), commandLine);
+        } finally {
+            stop(framework, storage);
+        }
+    }
+
+    private static String usage() {
+        return """
+                usage: pcmshare                 open the Gogo shell (type 'help' for commands, 'exit' to leave)
+                       pcmshare exec 'LINE'     run one Gogo command line and exit with its outcome""";
+    }
+
+    private Framework startFramework(Path storage, boolean interactive) throws BundleException, IOException {
+        Map<String, String> props = new HashMap<>();
+        props.put(Constants.FRAMEWORK_STORAGE, storage.toString());
+        props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        props.put("felix.log.level", "1");
+        props.put("ds.loglevel", "warn");
+        props.put("felix.cm.loglevel", "1");
+        props.put("gosh.args", interactive ? "" : "--nointeractive");
+        // lets 'pcmshare exec' and the itest read where the container came from
+        props.put("pcmshare.bundles", bundleDir().toString());
+
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"));
+        Framework framework = factory.newFramework(props);
+        framework.init();
+        BundleContext context = framework.getBundleContext();
+
+        List<Bundle> installed = new ArrayList<>();
+        List<Path> jars;
+        try (Stream<Path> files = Files.list(bundleDir())) {
+            jars = files.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
+        }
+        if (jars.isEmpty()) {
+            throw new IllegalStateException("no bundles in " + bundleDir() + " (build with ./pcmshare build)");
+        }
+        for (Path jar : jars) {
+            installed.add(context.installBundle(jar.toUri().toString()));
+        }
+        framework.start();
+        for (Bundle b : installed) {
+            if ((b.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) == 0) {
+                b.start();
+            }
+        }
+        return framework;
+    }
+
+    private static Path bundleDir() {
+        String configured = System.getProperty("pcmshare.bundles");
+        if (configured != null) {
+            return Path.of(configured);
+        }
+        try {
+            Path jar = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return jar.getParent().resolve("export").resolve("pcmshare");
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long readyTimeoutMillis() {
+        return TimeUnit.SECONDS.toMillis(Long.getLong("pcmshare.ready.timeout", 30));
+    }
+
+    /**
+     * Waits until every pcmshare bundle is ACTIVE and each of its components is
+     * satisfied or active, so that a command does not run against a container
+     * that SCR is still activating. After the timeout it says what is missing
+     * and lets the command run anyway: it may be the command that diagnoses it.
+     */
+    private void awaitComponents(BundleContext context, long timeoutMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        List<String> missing = List.of();
+        while (System.nanoTime() < deadline) {
+            missing = notReady(context);
+            if (missing.isEmpty()) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        err.println("pcmshare: after " + timeoutMillis / 1000 + " s these are still not active:");
+        missing.forEach(m -> err.println("  " + m));
+    }
+
+    private static List<String> notReady(BundleContext context) {
+        List<String> missing = new ArrayList<>();
+        List<Bundle> ours = new ArrayList<>();
+        for (Bundle b : context.getBundles()) {
+            if (VENDOR.equals(b.getHeaders("").get(Constants.BUNDLE_VENDOR))) {
+                ours.add(b);
+                if (b.getState() != Bundle.ACTIVE) {
+                    missing.add("bundle " + b.getSymbolicName() + " is not ACTIVE (state " + b.getState() + ")");
+                }
+            }
+        }
+        ServiceReference<?> ref = context.getServiceReference("org.osgi.service.component.runtime.ServiceComponentRuntime");
+        if (ref == null) {
+            missing.add("Declarative Services (SCR) is not running");
+            return missing;
+        }
+        Object scr = context.getService(ref);
+        try {
+            Class<?> api = ref.getBundle().loadClass("org.osgi.service.component.runtime.ServiceComponentRuntime");
+            Method descriptions = api.getMethod("getComponentDescriptionDTOs", Bundle[].class);
+            Class<?> descriptionType = ref.getBundle()
+                    .loadClass("org.osgi.service.component.runtime.dto.ComponentDescriptionDTO");
+            Method configurations = api.getMethod("getComponentConfigurationDTOs", descriptionType);
+            Method enabled = api.getMethod("isComponentEnabled", descriptionType);
+            for (Object d : (Iterable<?>) descriptions.invoke(scr, (Object) ours.toArray(Bundle[]::new))) {
+                if (!(Boolean) enabled.invoke(scr, d)) {
+                    continue;
+                }
+                String name = (String) descriptionType.getField("name").get(d);
+                for (Object c : (Iterable<?>) configurations.invoke(scr, d)) {
+                    int state = c.getClass().getField("state").getInt(c);
+                    if (state != SATISFIED && state != ACTIVE) {
+                        missing.add("component " + name + " (SCR state " + state + ")");
+                    }
+                }
+            }
+        } catch (ReflectiveOperationException e) {
+            missing.add("cannot inspect SCR: " + e);
+        } finally {
+            context.ungetService(ref);
+        }
+        return missing;
+    }
+
+    /** Runs one Gogo command line through the CommandProcessor service. */
+    private int execute(BundleContext context, String commandLine) {
+        ServiceReference<?> ref = context.getServiceReference("org.apache.felix.service.command.CommandProcessor");
+        if (ref == null) {
+            err.println("pcmshare exec: the Gogo runtime is not running");
+            return EXIT_START_FAILED;
+        }
+        Object processor = context.getService(ref);
+        try {
+            Class<?> processorType = ref.getBundle().loadClass("org.apache.felix.service.command.CommandProcessor");
+            Class<?> sessionType = ref.getBundle().loadClass("org.apache.felix.service.command.CommandSession");
+            Object session = processorType.getMethod("createSession", InputStream.class, OutputStream.class,
+                    OutputStream.class).invoke(processor, InputStream.nullInputStream(), out, err);
+            try {
+                Object result;
+                try {
+                    result = sessionType.getMethod("execute", CharSequence.class).invoke(session, commandLine);
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                    Throwable cause = e.getCause();
+                    String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+                    err.println(firstWord(commandLine) + ": " + message);
+                    return EXIT_COMMAND_FAILED;
+                }
+                if (result != null) {
+                    // 0 is Converter.INSPECT: the same rendering the interactive shell uses
+                    Object text = sessionType.getMethod("format", Object.class, int.class).invoke(session, result, 0);
+                    out.println(text);
+                }
+                out.flush();
+                return EXIT_OK;
+            } finally {
+                sessionType.getMethod("close").invoke(session);
+            }
+        } catch (ReflectiveOperationException e) {
+            err.println("pcmshare exec: cannot drive the Gogo runtime: " + e);
+            return EXIT_START_FAILED;
+        } finally {
+            context.ungetService(ref);
+        }
+    }
+
+    private static String firstWord(String line) {
+        String t = line.strip();
+        int sp = t.indexOf(' ');
+        return sp < 0 ? t : t.substring(0, sp);
+    }
+
+    private void awaitStop(Framework framework) {
+        try {
+            FrameworkEvent event;
+            do {
+                event = framework.waitForStop(0);
+            } while (event.getType() == FrameworkEvent.STOPPED_UPDATE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static synchronized void stop(Framework framework, Path storage) {
+        try {
+            if ((framework.getState() & (Bundle.ACTIVE | Bundle.STARTING | Bundle.STOPPING)) != 0) {
+                framework.stop();
+                framework.waitForStop(TimeUnit.SECONDS.toMillis(10));
+            }
+        } catch (BundleException | InterruptedException e) {
+            System.err.println("pcmshare: framework did not stop cleanly: " + e);
+        }
+        if (Files.exists(storage)) {
+            try (Stream<Path> tree = Files.walk(storage)) {
+                tree.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // a temp folder left behind is harmless
+            }
+        }
+    }
+}
