@@ -43,13 +43,17 @@ public final class ContainerReader {
         this(FormatPolicy.any());
     }
 
-    /** Validates the container in {@code memory}; the caller keeps its handle and closes the result. */
+    /**
+     * Validates the container in {@code memory}; the caller keeps its handle and closes
+     * the result. The result belongs to the calling thread (its memory is confined to
+     * it, which keeps unmapping cheap); copy what other threads need.
+     */
     public ValidatedContainer read(Memfd memory) {
         if (memory.seals().containsAll(IN_PLACE_SEALS)) {
             if (memory.size() == 0) {
                 return validate(true, null, null, MemorySegment.NULL);
             }
-            MemfdMapping mapping = memory.map(Access.READ_ONLY);
+            MemfdMapping mapping = memory.mapConfined(Access.READ_ONLY);
             try {
                 return validate(true, mapping, null, mapping.segment());
             } catch (RuntimeException e) {
@@ -62,7 +66,7 @@ public final class ContainerReader {
             throw new ErrnoException(Errno.EINVAL, "validate", "unsealed memory", size,
                     "size: larger than this reader copies (" + maxSize + " bytes)");
         }
-        Arena arena = Arena.ofShared();
+        Arena arena = Arena.ofConfined();
         try {
             MemorySegment copy = arena.allocate(Math.max(size, 1));
             long have = 0;

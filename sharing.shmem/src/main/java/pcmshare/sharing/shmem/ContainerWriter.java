@@ -30,7 +30,7 @@ public final class ContainerWriter {
     public Memfd generic(String name, long format, MemorySegment payload) {
         Memfd memfd = allocate(name, ContainerLayout.genericSize(payload.byteSize()));
         try {
-            try (MemfdMapping m = memfd.map(Access.READ_WRITE)) {
+            try (MemfdMapping m = memfd.mapConfined(Access.READ_WRITE)) {
                 ContainerLayout.writeGeneric(m.segment(), format, payload);
             }
             memfd.addSeals(SEALS);
@@ -46,7 +46,7 @@ public final class ContainerWriter {
         long inner = ContainerLayout.nestingSize(entries);
         Memfd memfd = allocate(name, ContainerLayout.genericSize(inner));
         try {
-            try (MemfdMapping m = memfd.map(Access.READ_WRITE)) {
+            try (MemfdMapping m = memfd.mapConfined(Access.READ_WRITE)) {
                 MemorySegment dst = m.segment();
                 dst.set(ContainerLayout.U64, 0, ContainerFormat.NESTING);
                 dst.set(ContainerLayout.U32, 8, (int) inner);

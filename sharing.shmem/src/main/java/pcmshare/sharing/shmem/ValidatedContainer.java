@@ -9,7 +9,7 @@ import pcmshare.core.api.memory.MemfdMapping;
 /**
  * A container that passed validation, over memory nobody can change any more:
  * either the sealed memory itself, mapped read-only, or the reader's private copy.
- * Its segments are valid until {@link #close()}.
+ * Its segments are valid until {@link #close()}, on the thread that read it.
  */
 public final class ValidatedContainer implements AutoCloseable {
     private final boolean inPlace;

@@ -64,6 +64,13 @@ public interface Memfd extends AutoCloseable {
     MemfdMapping map(Access access);
 
     /**
+     * As {@link #map(Access)}, but the mapping may only be used, and must be closed, by
+     * the calling thread; closing it then needs no handshake with other threads, which
+     * makes short-lived mappings (fill, then seal) several times cheaper.
+     */
+    MemfdMapping mapConfined(Access access);
+
+    /**
      * pwrite(2): writes all of {@code src} at {@code offset}, growing the memory when it
      * writes past the end; returns the number of bytes written, which is short only
      * when {@link Seal#GROW} stops it at a page boundary.

@@ -71,7 +71,12 @@ final class JavaMemfd implements Memfd {
 
     @Override
     public MemfdMapping map(Access mapAccess) {
-        return memory("mmap").map(Objects.requireNonNull(mapAccess, "access"), access);
+        return memory("mmap").map(Objects.requireNonNull(mapAccess, "access"), access, false);
+    }
+
+    @Override
+    public MemfdMapping mapConfined(Access mapAccess) {
+        return memory("mmap").map(Objects.requireNonNull(mapAccess, "access"), access, true);
     }
 
     @Override

@@ -189,7 +189,7 @@ final class JavaMemory {
         return n;
     }
 
-    synchronized MemfdMapping map(Access mapAccess, Access handle) {
+    synchronized MemfdMapping map(Access mapAccess, Access handle, boolean confined) {
         if (mapAccess.writable() && !handle.writable()) {
             throw new ErrnoException(Errno.EACCES, "mmap", name, "PROT_READ|PROT_WRITE", "handle is read-only");
         }
@@ -208,7 +208,8 @@ final class JavaMemory {
         }
         mappings++;
         references++;
-        return new JavaMapping(this, bytes, size, mapAccess, mayWrite);
+        return new JavaMapping(this, confined ? Arena.ofConfined() : Arena.ofShared(), bytes, size, mapAccess,
+                mayWrite);
     }
 
     synchronized void unmap(boolean mayWrite) {
@@ -221,13 +222,15 @@ final class JavaMemory {
 
     static final class JavaMapping implements MemfdMapping {
         private final JavaMemory memory;
-        private final Arena arena = Arena.ofShared();
+        private final Arena arena;
         private final MemorySegment segment;
         private final Access access;
         private final boolean mayWrite;
 
-        JavaMapping(JavaMemory memory, MemorySegment bytes, long size, Access access, boolean mayWrite) {
+        JavaMapping(JavaMemory memory, Arena arena, MemorySegment bytes, long size, Access access,
+                boolean mayWrite) {
             this.memory = memory;
+            this.arena = arena;
             this.access = access;
             this.mayWrite = mayWrite;
             MemorySegment view = MemorySegment.ofAddress(bytes.address()).reinterpret(size, arena, null);

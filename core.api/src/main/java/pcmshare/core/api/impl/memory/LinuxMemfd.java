@@ -61,8 +61,14 @@ final class LinuxMemfd implements Memfd {
 
     @Override
     public void addSeals(int sealBits) {
-        LinuxSyscalls.fcntl(fd("F_ADD_SEALS"), LinuxSyscalls.F_ADD_SEALS, sealBits, "F_ADD_SEALS",
-                Seal.fromBits(sealBitsOrZero()), Seal.fromBits(sealBits));
+        try {
+            LinuxSyscalls.fcntl(fd("F_ADD_SEALS"), LinuxSyscalls.F_ADD_SEALS, sealBits, "F_ADD_SEALS", null,
+                    Seal.fromBits(sealBits));
+        } catch (ErrnoException e) {
+            // name the seals already there, as the state the call was refused in
+            throw new ErrnoException(e.errno(), e.operation(), Seal.fromBits(sealBitsOrZero()), e.value(),
+                    e.errno() == Errno.EBUSY ? "a writable shared mapping exists" : null);
+        }
     }
 
     private int sealBitsOrZero() {
@@ -85,6 +91,15 @@ final class LinuxMemfd implements Memfd {
 
     @Override
     public MemfdMapping map(Access mapAccess) {
+        return map(mapAccess, Arena.ofShared());
+    }
+
+    @Override
+    public MemfdMapping mapConfined(Access mapAccess) {
+        return map(mapAccess, Arena.ofConfined());
+    }
+
+    private MemfdMapping map(Access mapAccess, Arena arena) {
         int f = fd("mmap");
         long size = LinuxSyscalls.size(f, name);
         if (size <= 0) {
@@ -93,7 +108,7 @@ final class LinuxMemfd implements Memfd {
         int prot = mapAccess.writable() ? LinuxSyscalls.PROT_READ | LinuxSyscalls.PROT_WRITE
                 : LinuxSyscalls.PROT_READ;
         long address = LinuxSyscalls.mmapShared(f, size, prot, name);
-        return new LinuxMapping(address, size, mapAccess);
+        return new LinuxMapping(arena, address, size, mapAccess);
     }
 
     @Override
@@ -160,11 +175,12 @@ final class LinuxMemfd implements Memfd {
 
     /** A MAP_SHARED region; the arena's close runs munmap exactly once. */
     static final class LinuxMapping implements MemfdMapping {
-        private final Arena arena = Arena.ofShared();
+        private final Arena arena;
         private final MemorySegment segment;
         private final Access access;
 
-        LinuxMapping(long address, long size, Access access) {
+        LinuxMapping(Arena arena, long address, long size, Access access) {
+            this.arena = arena;
             MemorySegment mapped = MemorySegment.ofAddress(address).reinterpret(size, arena,
                     s -> LinuxSyscalls.munmap(address, size));
             this.segment = access.writable() ? mapped : mapped.asReadOnly();

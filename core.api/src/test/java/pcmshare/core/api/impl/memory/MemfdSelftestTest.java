@@ -526,4 +526,31 @@ class MemfdSelftestTest {
             assertErrno(Errno.EINVAL, () -> fd.resize(-1));
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("implementations")
+    @DisplayName("confined mapping: only its thread may use it, and while it exists SEAL_WRITE is EBUSY")
+    void confinedMapping_isThreadConfinedAndCountsAsWritable(String impl, MemfdFactory f) throws Exception {
+        try (Memfd fd = newMemfd(f, "confined", MFD_DEF_SIZE, MFD_CLOEXEC | MFD_ALLOW_SEALING)) {
+            MemfdMapping m = fd.mapConfined(Access.READ_WRITE);
+            m.segment().set(ValueLayout.JAVA_BYTE, 0, (byte) 5);
+            Throwable[] other = new Throwable[1];
+            Thread t = new Thread(() -> {
+                try {
+                    m.segment().get(ValueLayout.JAVA_BYTE, 0);
+                } catch (Throwable e) {
+                    other[0] = e;
+                }
+            });
+            t.start();
+            t.join();
+            assertThat(other[0]).isInstanceOf(WrongThreadException.class);
+            assertErrno(Errno.EBUSY, () -> fd.addSeals(seals(Seal.WRITE)));
+            m.close();
+            fd.addSeals(seals(Seal.WRITE));
+            MemorySegment back = bytes(1, 0);
+            fd.read(0, back);
+            assertThat(back.get(ValueLayout.JAVA_BYTE, 0)).isEqualTo((byte) 5);
+        }
+    }
 }
