@@ -1,6 +1,7 @@
 package pcmshare.core.api.memory;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Optional;
 
 /**
  * A piece of shared memory with a reference count. Whoever holds it may use
@@ -31,4 +32,13 @@ public interface SharedMemory {
 
     /** The number of holders right now (0 once freed). */
     int refCount();
+
+    /**
+     * The memfd behind this memory, when it has one (Linux), so that it can be sealed
+     * or handed on; the handle stays owned by this memory: {@link Memfd#dup()} it to
+     * keep it beyond the last {@link #release()}.
+     */
+    default Optional<Memfd> memfd() {
+        return Optional.empty();
+    }
 }

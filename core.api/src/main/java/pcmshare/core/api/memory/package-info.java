@@ -1,8 +1,10 @@
 /**
- * Buffer memory: reference-counted shared memory from one allocator. On Linux it
- * is a memfd mapped through the Foreign Function &amp; Memory API, so it can be
- * sealed and handed to another process; elsewhere it is plain off-heap memory
- * with the same semantics.
+ * Buffer memory: reference-counted shared memory from one allocator, and sealable
+ * memory ({@link pcmshare.core.api.memory.Memfd}) made by
+ * {@link pcmshare.core.api.memory.MemfdFactory}. On Linux both are memfds mapped
+ * through the Foreign Function &amp; Memory API, so they can be sealed and handed to
+ * another process; elsewhere they are plain Java memory with the same semantics.
+ * This package is the only way bundles reach those system calls.
  */
 @Export
 @Version("1.0.0")

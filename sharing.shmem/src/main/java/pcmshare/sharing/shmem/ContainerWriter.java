@@ -1,0 +1,73 @@
+package pcmshare.sharing.shmem;
+
+import java.lang.foreign.MemorySegment;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import pcmshare.core.api.memory.Access;
+import pcmshare.core.api.memory.Memfd;
+import pcmshare.core.api.memory.MemfdFactory;
+import pcmshare.core.api.memory.MemfdMapping;
+import pcmshare.core.api.memory.Seal;
+
+/**
+ * Builds a container in fresh memory and seals it against writing, shrinking and
+ * growing, so that a reader can use it in place. The writer's mapping is gone
+ * before the seal (the kernel refuses SEAL_WRITE with EBUSY while it exists).
+ */
+public final class ContainerWriter {
+    /** The seals every container leaves the writer with. */
+    public static final Set<Seal> SEALS = EnumSet.of(Seal.WRITE, Seal.SHRINK, Seal.GROW);
+
+    private final MemfdFactory factory;
+
+    public ContainerWriter(MemfdFactory factory) {
+        this.factory = factory;
+    }
+
+    /** A sealed generic container; the caller owns the returned handle. */
+    public Memfd generic(String name, long format, MemorySegment payload) {
+        Memfd memfd = allocate(name, ContainerLayout.genericSize(payload.byteSize()));
+        try {
+            try (MemfdMapping m = memfd.mapConfined(Access.READ_WRITE)) {
+                ContainerLayout.writeGeneric(m.segment(), format, payload);
+            }
+            memfd.addSeals(SEALS);
+            return memfd;
+        } catch (RuntimeException e) {
+            memfd.close();
+            throw e;
+        }
+    }
+
+    /** A sealed generic container of format {@link ContainerFormat#NESTING} holding these entries. */
+    public Memfd nesting(String name, List<ContainerLayout.Entry> entries) {
+        long inner = ContainerLayout.nestingSize(entries);
+        Memfd memfd = allocate(name, ContainerLayout.genericSize(inner));
+        try {
+            try (MemfdMapping m = memfd.mapConfined(Access.READ_WRITE)) {
+                MemorySegment dst = m.segment();
+                dst.set(ContainerLayout.U64, 0, ContainerFormat.NESTING);
+                dst.set(ContainerLayout.U32, 8, (int) inner);
+                ContainerLayout.writeNesting(dst.asSlice(ContainerLayout.GENERIC_HEADER, inner), entries);
+            }
+            memfd.addSeals(SEALS);
+            return memfd;
+        } catch (RuntimeException e) {
+            memfd.close();
+            throw e;
+        }
+    }
+
+    private Memfd allocate(String name, long size) {
+        Memfd memfd = factory.create(name, MemfdFactory.MFD_CLOEXEC | MemfdFactory.MFD_ALLOW_SEALING);
+        try {
+            memfd.resize(size);
+            return memfd;
+        } catch (RuntimeException e) {
+            memfd.close();
+            throw e;
+        }
+    }
+}

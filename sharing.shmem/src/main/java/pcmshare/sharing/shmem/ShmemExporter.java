@@ -1,0 +1,224 @@
+package pcmshare.sharing.shmem;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+
+import pcmshare.core.api.errno.Errno;
+import pcmshare.core.api.errno.ErrnoException;
+import pcmshare.core.api.memory.Access;
+import pcmshare.core.api.memory.Memfd;
+import pcmshare.core.api.memory.Seal;
+import pcmshare.core.api.sharing.BufferExporter;
+import pcmshare.core.api.sharing.ExportInfo;
+import pcmshare.core.api.sharing.SharedHandle;
+
+/**
+ * The "shmem" sharing backend: exports sealed memory holding a container. It keeps
+ * a read-only handle of its own on each export, so the memory outlives the writer
+ * (and the writer's bundle) until the last holder closes its handle; an import
+ * gives the importer a further read-only handle that it owns.
+ */
+@Component(service = BufferExporter.class, property = BufferExporter.TYPE_PROPERTY + "=" + ShmemExporter.TYPE)
+public final class ShmemExporter implements BufferExporter<Memfd, Memfd> {
+    public static final String TYPE = "shmem";
+
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<Long, Export> live = new ConcurrentHashMap<>();
+    private final ContainerReader reader;
+    private volatile boolean active = true;
+
+    @Activate
+    public ShmemExporter() {
+        this(new ContainerReader());
+    }
+
+    public ShmemExporter(ContainerReader reader) {
+        this.reader = reader;
+    }
+
+    @Deactivate
+    void deactivate() {
+        // exports stay valid for their holders; only new exports and imports stop
+        active = false;
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    private void checkActive(String operation) {
+        if (!active) {
+            throw new ErrnoException(Errno.ENODEV, operation, "deactivated", TYPE, "the shmem exporter has stopped");
+        }
+    }
+
+    /** Exports a sealed container; the caller keeps its own handle on {@code memory}. */
+    @Override
+    public SharedHandle export(Memfd memory, String holder) {
+        checkActive("export");
+        Set<Seal> seals = memory.seals();
+        if (!seals.containsAll(ContainerReader.IN_PLACE_SEALS)) {
+            throw new ErrnoException(Errno.EINVAL, "export", seals, memory.name(),
+                    "memory must carry the seals " + ContainerReader.IN_PLACE_SEALS);
+        }
+        Memfd held = memory.reopen(Access.READ_ONLY);
+        long size;
+        try {
+            // refuse what no reader would accept, before anyone holds it
+            reader.read(held).close();
+            size = held.size();
+        } catch (RuntimeException e) {
+            held.close();
+            throw e;
+        }
+        Export export = new Export(ids.incrementAndGet(), held, size);
+        live.put(export.id, export);
+        return export.open(holder);
+    }
+
+    /** A new read-only handle on the exported memory, owned by the caller. */
+    @Override
+    public Memfd importHandle(SharedHandle handle) {
+        checkActive("import");
+        if (!(handle instanceof Handle h) || h.export.owner() != this) {
+            String type = handle == null ? "null" : handle.type();
+            throw new ErrnoException(Errno.EINVAL, "import", TYPE, type,
+                    "handle of type '" + type + "' was not made by this '" + TYPE + "' exporter");
+        }
+        return h.export.memory(h);
+    }
+
+    @Override
+    public List<ExportInfo> exports() {
+        List<ExportInfo> list = new ArrayList<>();
+        for (Export e : live.values()) {
+            ExportInfo info = e.info();
+            if (info.refCount() > 0) {
+                list.add(info);
+            }
+        }
+        list.sort((a, b) -> Long.compare(a.id(), b.id()));
+        return list;
+    }
+
+    private final class Export {
+        final long id;
+        final Memfd memory;
+        final long size;
+        private final List<Handle> handles = new ArrayList<>();
+
+        Export(long id, Memfd memory, long size) {
+            this.id = id;
+            this.memory = memory;
+            this.size = size;
+        }
+
+        ShmemExporter owner() {
+            return ShmemExporter.this;
+        }
+
+        synchronized Handle open(String holder) {
+            Handle h = new Handle(this, holder);
+            handles.add(h);
+            return h;
+        }
+
+        synchronized Handle share(Handle from, String holder) {
+            if (!handles.contains(from)) {
+                throw new ErrnoException(Errno.EBADF, "share", "closed", from.holder, "handle is closed");
+            }
+            return open(holder);
+        }
+
+        synchronized Memfd memory(Handle from) {
+            if (!handles.contains(from)) {
+                throw new ErrnoException(Errno.EBADF, "import", "closed", from.holder, "handle is closed");
+            }
+            return memory.dup();
+        }
+
+        synchronized void close(Handle h) {
+            if (handles.remove(h) && handles.isEmpty()) {
+                live.remove(id);
+                memory.close();
+            }
+        }
+
+        synchronized boolean isOpen(Handle h) {
+            return handles.contains(h);
+        }
+
+        synchronized int refCount() {
+            return handles.size();
+        }
+
+        synchronized ExportInfo info() {
+            return new ExportInfo(TYPE, id, memory.name(), size, handles.size(),
+                    handles.stream().map(h -> h.holder).toList());
+        }
+    }
+
+    private static final class Handle implements SharedHandle {
+        final Export export;
+        final String holder;
+
+        Handle(Export export, String holder) {
+            this.export = export;
+            this.holder = holder;
+        }
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public long id() {
+            return export.id;
+        }
+
+        @Override
+        public long byteSize() {
+            return export.size;
+        }
+
+        @Override
+        public String holder() {
+            return holder;
+        }
+
+        @Override
+        public int refCount() {
+            return export.refCount();
+        }
+
+        @Override
+        public boolean isOpen() {
+            return export.isOpen(this);
+        }
+
+        @Override
+        public SharedHandle share(String newHolder) {
+            return export.share(this, newHolder);
+        }
+
+        @Override
+        public void close() {
+            export.close(this);
+        }
+
+        @Override
+        public String toString() {
+            return "shmem#" + export.id + "[" + holder + "]";
+        }
+    }
+}
