@@ -771,10 +771,11 @@ final class Substream implements PcmSubstream {
         lock.lock();
         try {
             checkUsable("prepare");
-            if (state == PAUSED) {
+            PcmState was = state;
+            if (was == PAUSED) {
                 releasePauseQuietly();
             }
-            if (state == PAUSED || state == SUSPENDED) {
+            if (was == PAUSED || was == SUSPENDED) {
                 action(STOP, SETUP);
             }
             action(PREPARE, PREPARED);
