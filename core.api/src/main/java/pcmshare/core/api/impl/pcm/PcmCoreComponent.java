@@ -35,7 +35,8 @@ public final class PcmCoreComponent implements PcmCore {
 
     @Activate
     public PcmCoreComponent(
-            @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.RELUCTANT)
+            @Reference(name = "clock", cardinality = ReferenceCardinality.OPTIONAL,
+                    policyOption = ReferencePolicyOption.RELUCTANT)
             Clock clock) {
         this.engine = new PcmEngine(clock == null ? Clock.monotonic() : clock, this::currentAllocator,
                 PcmEngine.DEFAULT_POINTER_LIMIT);

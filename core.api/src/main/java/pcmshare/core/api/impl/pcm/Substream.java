@@ -51,6 +51,14 @@ import pcmshare.core.api.pcm.SwParams;
  * (pcm_lib.c) over the driver's {@link PcmOps}. Everything below runs under
  * {@link #lock}, the stream lock; the driver's trigger and pointer are called
  * with it held, as the kernel calls them under the stream spinlock.
+ *
+ * <p>Where this differs from the kernel, on purpose: a draining capture may be
+ * read (the kernel's own transfer loop expects it, but its entry check refuses
+ * it), so a capture drain can be completed with read as well as with mmap; every
+ * operation on a DISCONNECTED substream is EBADFD (the kernel swaps in file ops
+ * that say ENODEV), while a drain that was waiting when the card went away says
+ * ENODEV; a mismatched mmap commit is EPIPE as in alsa-lib; the buffer is copied
+ * under the stream lock rather than with it dropped.
  */
 final class Substream implements PcmSubstream {
     /** The transfer wait gives up after this long without progress (pcm_lib.c wait_for_avail: 10 s). */
