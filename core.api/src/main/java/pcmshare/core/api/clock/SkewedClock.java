@@ -1,0 +1,66 @@
+package pcmshare.core.api.clock;
+
+/**
+ * A view of a base clock running {@code ppm} parts per million fast or slow,
+ * like a sound card's crystal. Both clocks read the same at the moment the view
+ * is made; after that the view gains (or loses) {@code ppm} ns per ms.
+ */
+public final class SkewedClock implements Clock {
+    private static final long MILLION = 1_000_000L;
+
+    private final Clock base;
+    private final long ppm;
+    private final long origin;
+
+    /**
+     * @param base the clock to follow
+     * @param ppm  the skew, greater than -1,000,000
+     */
+    public SkewedClock(Clock base, long ppm) {
+        if (ppm <= -MILLION) {
+            throw new IllegalArgumentException("skew must be greater than -1000000 ppm: " + ppm);
+        }
+        this.base = base;
+        this.ppm = ppm;
+        this.origin = base.nanoTime();
+    }
+
+    /** The skew in parts per million. */
+    public long ppm() {
+        return ppm;
+    }
+
+    /** The clock this view follows. */
+    public Clock base() {
+        return base;
+    }
+
+    @Override
+    public long nanoTime() {
+        long elapsed = base.nanoTime() - origin;
+        // split so that elapsed * ppm never overflows
+        return origin + elapsed + elapsed / MILLION * ppm + elapsed % MILLION * ppm / MILLION;
+    }
+
+    @Override
+    public Timer schedule(long deadlineNanos, Runnable task) {
+        long skewedElapsed = deadlineNanos - origin;
+        long rate = MILLION + ppm;
+        long baseElapsed = skewedElapsed / rate * MILLION + ceilDiv(skewedElapsed % rate * MILLION, rate);
+        return base.schedule(origin + baseElapsed, task);
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return -Math.floorDiv(-a, b);
+    }
+
+    @Override
+    public Clock skewed(long more) {
+        return more == 0 ? this : new SkewedClock(this, more);
+    }
+
+    @Override
+    public String toString() {
+        return "SkewedClock[" + (ppm >= 0 ? "+" : "") + ppm + " ppm of " + base + "]";
+    }
+}

@@ -1,0 +1,121 @@
+package pcmshare.core.api.impl.pcm;
+
+import static pcmshare.core.api.errno.Errno.ENODEV;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import pcmshare.core.api.clock.Clock;
+import pcmshare.core.api.driver.SoundCardDriver;
+import pcmshare.core.api.errno.ErrnoException;
+import pcmshare.core.api.memory.MemoryAllocator;
+import pcmshare.core.api.pcm.CardInfo;
+import pcmshare.core.api.pcm.Direction;
+import pcmshare.core.api.pcm.PcmCore;
+import pcmshare.core.api.pcm.PcmSubstream;
+
+/**
+ * The PCM core: cards made from driver services, and their substreams. The DS
+ * component wraps one; tests build one directly on a manual clock.
+ */
+public final class PcmEngine implements PcmCore {
+    /** Pointers wrap below this, as on a 64-bit kernel (LONG_MAX). */
+    public static final long DEFAULT_POINTER_LIMIT = Long.MAX_VALUE;
+
+    private final Clock clock;
+    private final Supplier<MemoryAllocator> allocator;
+    private final long pointerLimit;
+    private final Map<String, Card> cards = new LinkedHashMap<>();
+    private final Map<SoundCardDriver, Card> byDriver = new IdentityHashMap<>();
+
+    /**
+     * @param clock        the core's clock; each card runs on it with the card's skew
+     * @param allocator    where ring buffers come from (read at each hw_params)
+     * @param pointerLimit hw_ptr/appl_ptr wrap below this; {@link #DEFAULT_POINTER_LIMIT}, or
+     *                     0x7fffffff as the kernel's 32-bit compat layer, or less to test wraps
+     */
+    public PcmEngine(Clock clock, Supplier<MemoryAllocator> allocator, long pointerLimit) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.allocator = Objects.requireNonNull(allocator, "allocator");
+        if (pointerLimit < 2) {
+            throw new IllegalArgumentException("pointer limit too small: " + pointerLimit);
+        }
+        this.pointerLimit = pointerLimit;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Makes a card of a driver service; returns its id (suffixed when the driver's id is taken). */
+    public String addCard(SoundCardDriver driver) {
+        synchronized (cards) {
+            if (byDriver.containsKey(driver)) {
+                return byDriver.get(driver).id();
+            }
+            String base = driver.id();
+            String id = base;
+            for (int n = 1; cards.containsKey(id); n++) {
+                id = base + "_" + n;
+            }
+            Card card = new Card(id, driver, driver.devices(), clock.skewed(driver.clockSkewPpm()));
+            cards.put(id, card);
+            byDriver.put(driver, card);
+            return id;
+        }
+    }
+
+    /** The driver service went away: its card disappears and its open substreams become DISCONNECTED. */
+    public void removeCard(SoundCardDriver driver) {
+        Card card;
+        synchronized (cards) {
+            card = byDriver.remove(driver);
+            if (card == null) {
+                return;
+            }
+            cards.remove(card.id());
+        }
+        card.disconnect();
+    }
+
+    /** Disconnects every card (the core is going away). */
+    public void removeAll() {
+        List<SoundCardDriver> drivers;
+        synchronized (cards) {
+            drivers = new ArrayList<>(byDriver.keySet());
+        }
+        drivers.forEach(this::removeCard);
+    }
+
+    @Override
+    public List<CardInfo> cards() {
+        synchronized (cards) {
+            return cards.values().stream().map(Card::info).toList();
+        }
+    }
+
+    @Override
+    public Optional<CardInfo> card(String cardId) {
+        synchronized (cards) {
+            return Optional.ofNullable(cards.get(cardId)).map(Card::info);
+        }
+    }
+
+    @Override
+    public PcmSubstream open(String cardId, int device, Direction direction, int subdevice, boolean nonBlocking) {
+        Card card;
+        synchronized (cards) {
+            card = cards.get(cardId);
+        }
+        if (card == null) {
+            throw new ErrnoException(ENODEV, "open", null, cardId, "no card " + cardId);
+        }
+        return card.open(device, direction, subdevice, nonBlocking, allocator.get(), pointerLimit);
+    }
+}

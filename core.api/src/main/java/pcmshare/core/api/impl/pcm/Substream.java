@@ -1,0 +1,1909 @@
+package pcmshare.core.api.impl.pcm;
+
+import static pcmshare.core.api.errno.Errno.EAGAIN;
+import static pcmshare.core.api.errno.Errno.EBADF;
+import static pcmshare.core.api.errno.Errno.EBADFD;
+import static pcmshare.core.api.errno.Errno.EBUSY;
+import static pcmshare.core.api.errno.Errno.EINTR;
+import static pcmshare.core.api.errno.Errno.EINVAL;
+import static pcmshare.core.api.errno.Errno.EIO;
+import static pcmshare.core.api.errno.Errno.ENODEV;
+import static pcmshare.core.api.errno.Errno.ENOSYS;
+import static pcmshare.core.api.errno.Errno.EPIPE;
+import static pcmshare.core.api.errno.Errno.ESTRPIPE;
+import static pcmshare.core.api.pcm.PcmState.DISCONNECTED;
+import static pcmshare.core.api.pcm.PcmState.DRAINING;
+import static pcmshare.core.api.pcm.PcmState.OPEN;
+import static pcmshare.core.api.pcm.PcmState.PAUSED;
+import static pcmshare.core.api.pcm.PcmState.PREPARED;
+import static pcmshare.core.api.pcm.PcmState.RUNNING;
+import static pcmshare.core.api.pcm.PcmState.SETUP;
+import static pcmshare.core.api.pcm.PcmState.SUSPENDED;
+import static pcmshare.core.api.pcm.PcmState.XRUN;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import pcmshare.core.api.clock.Clock;
+import pcmshare.core.api.driver.PcmOps;
+import pcmshare.core.api.driver.PcmRuntime;
+import pcmshare.core.api.driver.Trigger;
+import pcmshare.core.api.errno.Errno;
+import pcmshare.core.api.errno.ErrnoException;
+import pcmshare.core.api.memory.MemoryAllocator;
+import pcmshare.core.api.memory.SharedMemory;
+import pcmshare.core.api.pcm.Direction;
+import pcmshare.core.api.pcm.HwConstraints;
+import pcmshare.core.api.pcm.HwParams;
+import pcmshare.core.api.pcm.MmapArea;
+import pcmshare.core.api.pcm.PcmCapability;
+import pcmshare.core.api.pcm.PcmMapping;
+import pcmshare.core.api.pcm.PcmState;
+import pcmshare.core.api.pcm.PcmStatus;
+import pcmshare.core.api.pcm.PcmSubstream;
+import pcmshare.core.api.pcm.SwParams;
+
+/**
+ * One open substream: ALSA's state machine (pcm_native.c) and ring buffer
+ * (pcm_lib.c) over the driver's {@link PcmOps}. Everything below runs under
+ * {@link #lock}, the stream lock; the driver's trigger and pointer are called
+ * with it held, as the kernel calls them under the stream spinlock.
+ *
+ * <p>Where this differs from the kernel, on purpose: a draining capture may be
+ * read (the kernel's own transfer loop expects it, but its entry check refuses
+ * it), so a capture drain can be completed with read as well as with mmap; every
+ * operation on a DISCONNECTED substream is EBADFD (the kernel swaps in file ops
+ * that say ENODEV), while a drain that was waiting when the card went away says
+ * ENODEV; a mismatched mmap commit is EPIPE as in alsa-lib; the buffer is copied
+ * under the stream lock rather than with it dropped.
+ */
+final class Substream implements PcmSubstream {
+    /** The transfer wait gives up after this long without progress (pcm_lib.c wait_for_avail: 10 s). */
+    private static final long XFER_TIMEOUT_NANOS = 10_000_000_000L;
+    /** Drain gives up after at least this long without a period (pcm_native.c snd_pcm_drain: 100 ms). */
+    private static final long DRAIN_MIN_TIMEOUT_NANOS = 100_000_000L;
+    /** Slack of the double-acknowledged interrupt check, in place of the kernel's one jiffy. */
+    private static final long INTERRUPT_SLACK_NANOS = 1_000_000L;
+
+    private final Card card;
+    private final int device;
+    private final Direction direction;
+    private final int subdevice;
+    private final HwConstraints constraints;
+    private final Clock clock;
+    private final MemoryAllocator allocator;
+    private final long pointerLimit;
+    private final boolean playback;
+
+    final ReentrantLock lock = new ReentrantLock();
+    private final Condition sleep = lock.newCondition();
+    private final DriverRuntime runtime = new DriverRuntime();
+    private final SubstreamGroup group;
+    private volatile boolean nonBlocking;
+
+    private PcmOps ops;
+    private boolean driverReleased;
+    private boolean closed;
+
+    private volatile PcmState state = OPEN;
+    private PcmState suspendedState = OPEN;
+
+    private HwParams hw;
+    private SharedMemory bufferMemory;
+    private MemorySegment buffer;
+    private MemorySegment silenceSource;
+    private long bufferSize;
+    private long periodSize;
+    private long boundary;
+    private int frameBytes;
+    private int sampleBytes;
+    private int channels;
+    private long bufferNanos;
+
+    private volatile long hwPtr;
+    private volatile long applPtr;
+    private long hwPtrBase;
+    private long hwPtrInterrupt;
+    private long hwPtrTime;
+
+    private long availMin;
+    private long startThreshold;
+    private long stopThreshold;
+    private long silenceThreshold;
+    private long silenceSize;
+    private long silenceStart;
+    private long silenceFilled;
+
+    private long triggerTimestamp;
+    private long availMax;
+    private long xrunCount;
+    private long twake;
+    private int waiters;
+    private int mmapCount;
+
+    Substream(Card card, int device, Direction direction, int subdevice, HwConstraints constraints,
+            MemoryAllocator allocator, long pointerLimit, boolean nonBlocking) {
+        this.card = card;
+        this.device = device;
+        this.direction = direction;
+        this.subdevice = subdevice;
+        this.constraints = constraints;
+        this.clock = card.clock();
+        this.allocator = allocator;
+        this.pointerLimit = pointerLimit;
+        this.playback = direction == Direction.PLAYBACK;
+        this.nonBlocking = nonBlocking;
+        this.group = new SubstreamGroup(this);
+    }
+
+    /** Second step of open: the driver gets its runtime and hands back its ops. */
+    void attach(PcmOps driverOps) {
+        this.ops = driverOps;
+    }
+
+    PcmRuntime runtime() {
+        return runtime;
+    }
+
+    // ---------------------------------------------------------------- identity
+
+    @Override
+    public String cardId() {
+        return card.id();
+    }
+
+    @Override
+    public int device() {
+        return device;
+    }
+
+    @Override
+    public Direction direction() {
+        return direction;
+    }
+
+    @Override
+    public int subdevice() {
+        return subdevice;
+    }
+
+    @Override
+    public HwConstraints constraints() {
+        return constraints;
+    }
+
+    @Override
+    public void setNonBlocking(boolean nonBlocking) {
+        this.nonBlocking = nonBlocking;
+    }
+
+    @Override
+    public boolean isNonBlocking() {
+        return nonBlocking;
+    }
+
+    @Override
+    public String toString() {
+        return "pcm:" + card.id() + "," + device + "," + (playback ? 'p' : 'c') + subdevice + "[" + state + "]";
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    private ErrnoException refuse(Errno errno, String op, Object value, String detail) {
+        return new ErrnoException(errno, op, state, value, detail + " (" + this.name() + ")");
+    }
+
+    private String name() {
+        return card.id() + "," + device + "," + (playback ? "playback" : "capture") + "#" + subdevice;
+    }
+
+    /** Every operation first: a closed handle is EBADF, a disconnected card EBADFD. */
+    private void checkUsable(String op) {
+        if (closed) {
+            throw refuse(EBADF, op, null, "substream handle is closed");
+        }
+        if (state == DISCONNECTED) {
+            throw refuse(EBADFD, op, card.id(), "card disconnected: its driver went away");
+        }
+    }
+
+    private RuntimeException driverFailure(String op, RuntimeException e) {
+        if (e instanceof ErrnoException) {
+            return e;
+        }
+        return new ErrnoException(EIO, op, state, null, "driver failed: " + e + " (" + name() + ")", e);
+    }
+
+    // ---------------------------------------------------------------- hw/sw params
+
+    @Override
+    public HwParams hwParams(HwParams p) {
+        lock.lock();
+        try {
+            checkUsable("hw_params");
+            switch (state) {
+                case OPEN, SETUP, PREPARED -> {
+                    if (mmapCount > 0) {
+                        throw refuse(EBADFD, "hw_params", mmapCount, "the buffer is mapped");
+                    }
+                }
+                default -> throw refuse(EBADFD, "hw_params", null, "only in OPEN, SETUP or PREPARED");
+            }
+            validate(p);
+            long bytes = p.bufferBytes();
+            SharedMemory memory;
+            if (bufferMemory != null && bufferMemory.byteSize() == bytes) {
+                memory = bufferMemory;
+                // a new setup must not show the previous stream's samples
+                memory.segment().fill((byte) 0);
+            } else {
+                releaseBuffer();
+                memory = allocator.allocate("pcm-" + card.id() + "-" + device + (playback ? "p" : "c") + subdevice,
+                        bytes);
+            }
+            install(p, memory);
+            try {
+                ops.hwParams(p);
+            } catch (RuntimeException e) {
+                state = OPEN;
+                try {
+                    ops.hwFree();
+                } catch (RuntimeException ignored) {
+                    // the hw_params failure is what the caller needs to see
+                }
+                uninstall();
+                throw driverFailure("hw_params", e);
+            }
+            // snd_pcm_hw_params: the default software parameters
+            availMin = periodSize;
+            startThreshold = 1;
+            stopThreshold = bufferSize;
+            silenceThreshold = 0;
+            silenceSize = 0;
+            state = SETUP;
+            return p;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void validate(HwParams p) {
+        HwConstraints c = constraints;
+        if (!c.accesses().contains(p.access())) {
+            throw refuse(EINVAL, "hw_params", p.access(), "access " + p.access() + " not in " + c.accesses());
+        }
+        if (!c.formats().contains(p.format())) {
+            throw refuse(EINVAL, "hw_params", p.format(), "format " + p.format() + " not in " + c.formats());
+        }
+        checkRange("channels", p.channels(), c.channels());
+        checkRange("rate", p.rate(), c.rates());
+        if (!c.discreteRates().isEmpty() && !c.discreteRates().contains(p.rate())) {
+            throw refuse(EINVAL, "hw_params", p.rate(), "rate " + p.rate() + " not in " + c.discreteRates());
+        }
+        checkRange("period_size", p.periodSize(), c.periodSize());
+        checkRange("periods", p.periods(), c.periods());
+        checkRange("buffer_size", p.bufferSize(), c.bufferSize());
+    }
+
+    private void checkRange(String param, long value, pcmshare.core.api.pcm.Range allowed) {
+        if (!allowed.contains(value)) {
+            throw refuse(EINVAL, "hw_params", value, param + " " + value + " outside " + allowed);
+        }
+    }
+
+    private void install(HwParams p, SharedMemory memory) {
+        hw = p;
+        bufferMemory = memory;
+        buffer = memory.segment();
+        silenceSource = null;
+        bufferSize = p.bufferSize();
+        periodSize = p.periodSize();
+        frameBytes = p.frameBytes();
+        sampleBytes = p.format().bytes();
+        channels = p.channels();
+        bufferNanos = p.framesToNanos(bufferSize);
+        boundary = boundary(bufferSize, pointerLimit);
+        hwPtr = 0;
+        applPtr = 0;
+        hwPtrBase = 0;
+        hwPtrInterrupt = 0;
+    }
+
+    private void uninstall() {
+        hw = null;
+        releaseBuffer();
+        silenceSource = null;
+    }
+
+    private void releaseBuffer() {
+        if (bufferMemory != null) {
+            bufferMemory.release();
+            bufferMemory = null;
+            buffer = null;
+        }
+    }
+
+    /**
+     * As snd_pcm_hw_params: the largest power-of-two multiple of the buffer size
+     * that leaves room for one more buffer below {@code limit} (LONG_MAX; 32-bit
+     * compat uses 0x7fffffff).
+     */
+    static long boundary(long bufferSize, long limit) {
+        long b = bufferSize;
+        while (b <= (limit - bufferSize) / 2) {
+            b *= 2;
+        }
+        return b;
+    }
+
+    @Override
+    public HwParams hwParams() {
+        lock.lock();
+        try {
+            return hw;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void hwFree() {
+        lock.lock();
+        try {
+            checkUsable("hw_free");
+            switch (state) {
+                case SETUP, PREPARED -> {
+                    if (mmapCount > 0) {
+                        throw refuse(EBADFD, "hw_free", mmapCount, "the buffer is mapped");
+                    }
+                }
+                default -> throw refuse(EBADFD, "hw_free", null, "only in SETUP or PREPARED");
+            }
+            try {
+                ops.hwFree();
+            } finally {
+                uninstall();
+                state = OPEN;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public SwParams swParams(SwParams p) {
+        lock.lock();
+        try {
+            checkUsable("sw_params");
+            if (state == OPEN) {
+                throw refuse(EBADFD, "sw_params", null, "no hardware parameters yet");
+            }
+            if (p.availMin() <= 0) {
+                throw refuse(EINVAL, "sw_params", p.availMin(), "avail_min must be at least 1");
+            }
+            if (p.startThreshold() < 0 || p.stopThreshold() < 0 || p.silenceThreshold() < 0 || p.silenceSize() < 0) {
+                throw refuse(EINVAL, "sw_params", p, "thresholds and sizes are frame counts, not negative");
+            }
+            if (p.silenceSize() >= boundary) {
+                if (p.silenceThreshold() != 0) {
+                    throw refuse(EINVAL, "sw_params", p.silenceThreshold(),
+                            "silence_threshold must be 0 when silence_size >= boundary " + boundary);
+                }
+            } else {
+                if (p.silenceSize() > p.silenceThreshold()) {
+                    throw refuse(EINVAL, "sw_params", p.silenceSize(),
+                            "silence_size above silence_threshold " + p.silenceThreshold());
+                }
+                if (p.silenceThreshold() > bufferSize) {
+                    throw refuse(EINVAL, "sw_params", p.silenceThreshold(),
+                            "silence_threshold above buffer_size " + bufferSize);
+                }
+            }
+            availMin = p.availMin();
+            startThreshold = p.startThreshold();
+            stopThreshold = p.stopThreshold();
+            silenceThreshold = p.silenceThreshold();
+            silenceSize = p.silenceSize();
+            if (running()) {
+                if (playback && silenceSize > 0) {
+                    playbackSilence(-1);
+                }
+                if (updateState() < 0) {
+                    throw refuse(EPIPE, "sw_params", stopThreshold, "the new thresholds stopped the stream");
+                }
+            }
+            return currentSwParams();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public SwParams swParams() {
+        lock.lock();
+        try {
+            return hw == null ? null : currentSwParams();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private SwParams currentSwParams() {
+        return new SwParams(availMin, startThreshold, stopThreshold, silenceThreshold, silenceSize, boundary);
+    }
+
+    // ---------------------------------------------------------------- actions
+
+    /**
+     * snd_pcm_action: pre on every member, run on every member (undoing those
+     * done if one fails), post on every member with one timestamp.
+     */
+    private void action(Action a, PcmState arg) {
+        Substream[] members = group.members();
+        for (Substream m : members) {
+            a.pre(m, arg);
+        }
+        int done = 0;
+        try {
+            for (Substream m : members) {
+                a.run(m, arg);
+                done++;
+            }
+        } catch (RuntimeException e) {
+            // snd_pcm_action_single undoes the failed substream too; a group undoes those before it
+            int undo = members.length == 1 ? 1 : done;
+            for (int i = 0; i < undo; i++) {
+                try {
+                    a.undo(members[i], arg);
+                } catch (RuntimeException ignored) {
+                    // the original failure is what matters
+                }
+            }
+            throw driverFailure("trigger", e);
+        }
+        long ts = clock.nanoTime();
+        for (Substream m : members) {
+            a.post(m, arg, ts);
+        }
+    }
+
+    /** snd_pcm_running. */
+    private boolean running() {
+        PcmState s = state;
+        return s == RUNNING || (s == DRAINING && playback);
+    }
+
+    private void trigger(Trigger t) {
+        ops.trigger(t);
+    }
+
+    private static final Action START = new Action() {
+        @Override
+        public void pre(Substream s, PcmState arg) {
+            if (s.state != PREPARED) {
+                throw s.refuse(EBADFD, "start", null, "only from PREPARED");
+            }
+            if (s.playback && !s.playbackData()) {
+                throw s.refuse(EPIPE, "start", s.playbackAvail(), "playback buffer is empty");
+            }
+        }
+
+        @Override
+        public void run(Substream s, PcmState arg) {
+            s.trigger(Trigger.START);
+        }
+
+        @Override
+        public void undo(Substream s, PcmState arg) {
+            s.trigger(Trigger.STOP);
+        }
+
+        @Override
+        public void post(Substream s, PcmState arg, long ts) {
+            s.postStart(arg, ts);
+        }
+    };
+
+    private void postStart(PcmState target, long ts) {
+        triggerTimestamp = ts;
+        hwPtrTime = clock.nanoTime();
+        state = target;
+        if (playback && silenceSize > 0) {
+            playbackSilence(-1);
+        }
+    }
+
+    private static final Action STOP = new Action() {
+        @Override
+        public void pre(Substream s, PcmState arg) {
+            if (s.state == OPEN) {
+                throw s.refuse(EBADFD, "stop", null, "no hardware parameters");
+            }
+        }
+
+        @Override
+        public void run(Substream s, PcmState arg) {
+            s.doStop();
+        }
+
+        @Override
+        public void post(Substream s, PcmState arg, long ts) {
+            s.postStop(arg, ts);
+        }
+    };
+
+    private void doStop() {
+        if (running()) {
+            try {
+                trigger(Trigger.STOP);
+            } catch (RuntimeException ignored) {
+                // snd_pcm_do_stop: stop unconditionally
+            }
+        }
+    }
+
+    private void postStop(PcmState target, long ts) {
+        if (state != target) {
+            triggerTimestamp = ts;
+            if (target == XRUN) {
+                xrunCount++;
+            }
+            state = target;
+        }
+        wakeAll();
+    }
+
+    private static final Action PAUSE = new Action() {
+        @Override
+        public void pre(Substream s, PcmState target) {
+            if (!s.constraints.has(PcmCapability.PAUSE)) {
+                throw s.refuse(ENOSYS, "pause", target == PAUSED ? "push" : "release",
+                        "the driver cannot pause");
+            }
+            if (target == PAUSED) {
+                if (s.state != RUNNING) {
+                    throw s.refuse(EBADFD, "pause", "push", "pause push only while RUNNING");
+                }
+            } else if (s.state != PAUSED) {
+                throw s.refuse(EBADFD, "pause", "release", "pause release only while PAUSED");
+            }
+        }
+
+        @Override
+        public void run(Substream s, PcmState target) {
+            if (target == PAUSED) {
+                // drivers may recover from the pause at hw_ptr
+                s.updateHwPtr(false);
+            }
+            s.trigger(target == PAUSED ? Trigger.PAUSE_PUSH : Trigger.PAUSE_RELEASE);
+        }
+
+        @Override
+        public void undo(Substream s, PcmState target) {
+            s.trigger(target == PAUSED ? Trigger.PAUSE_RELEASE : Trigger.PAUSE_PUSH);
+        }
+
+        @Override
+        public void post(Substream s, PcmState target, long ts) {
+            s.triggerTimestamp = ts;
+            if (target == PAUSED) {
+                s.state = PAUSED;
+                s.wakeAll();
+            } else {
+                s.state = RUNNING;
+                s.hwPtrTime = s.clock.nanoTime();
+            }
+        }
+    };
+
+    private static final Action SUSPEND = new Action() {
+        @Override
+        public void pre(Substream s, PcmState arg) {
+            switch (s.state) {
+                case SUSPENDED, OPEN, SETUP, DISCONNECTED ->
+                    throw s.refuse(EBUSY, "suspend", null, "nothing to suspend");
+                default -> {
+                }
+            }
+        }
+
+        @Override
+        public void run(Substream s, PcmState arg) {
+            if (s.running()) {
+                try {
+                    s.trigger(Trigger.SUSPEND);
+                } catch (RuntimeException ignored) {
+                    // snd_pcm_do_suspend: suspend unconditionally
+                }
+            }
+        }
+
+        @Override
+        public void post(Substream s, PcmState arg, long ts) {
+            s.triggerTimestamp = ts;
+            s.suspendedState = s.state;
+            s.state = SUSPENDED;
+            s.wakeAll();
+        }
+    };
+
+    private static final Action RESUME = new Action() {
+        @Override
+        public void pre(Substream s, PcmState arg) {
+            if (s.state != SUSPENDED) {
+                throw s.refuse(EBADFD, "resume", null, "only from SUSPENDED");
+            }
+            if (!s.constraints.has(PcmCapability.RESUME)) {
+                throw s.refuse(ENOSYS, "resume", null, "the driver cannot resume; prepare again");
+            }
+        }
+
+        private boolean wasRunning(Substream s) {
+            return s.suspendedState == RUNNING || (s.suspendedState == DRAINING && s.playback);
+        }
+
+        @Override
+        public void run(Substream s, PcmState arg) {
+            if (wasRunning(s)) {
+                s.trigger(Trigger.RESUME);
+            }
+        }
+
+        @Override
+        public void undo(Substream s, PcmState arg) {
+            if (wasRunning(s)) {
+                s.trigger(Trigger.SUSPEND);
+            }
+        }
+
+        @Override
+        public void post(Substream s, PcmState arg, long ts) {
+            s.triggerTimestamp = ts;
+            s.state = s.suspendedState;
+            s.hwPtrTime = s.clock.nanoTime();
+        }
+    };
+
+    private static final Action RESET = new Action() {
+        @Override
+        public void pre(Substream s, PcmState arg) {
+            switch (s.state) {
+                case RUNNING, PREPARED, PAUSED, SUSPENDED -> {
+                }
+                default -> throw s.refuse(EBADFD, "reset", null, "only in RUNNING, PREPARED, PAUSED or SUSPENDED");
+            }
+        }
+
+        @Override
+        public void run(Substream s, PcmState arg) {
+            s.doReset();
+        }
+
+        @Override
+        public void post(Substream s, PcmState arg, long ts) {
+            s.applPtr = s.hwPtr;
+            if (s.playback && s.silenceSize > 0) {
+                s.playbackSilence(-1);
+            }
+        }
+    };
+
+    /** snd_pcm_do_reset with the default RESET ioctl (snd_pcm_lib_ioctl_reset). */
+    private void doReset() {
+        if (running() && updateHwPtr(false) >= 0) {
+            hwPtr = hwPtr % bufferSize;
+        } else {
+            hwPtr = 0;
+        }
+        hwPtrBase = 0;
+        hwPtrInterrupt = hwPtr - hwPtr % periodSize;
+        silenceStart = hwPtr;
+        silenceFilled = 0;
+    }
+
+    private static final Action PREPARE = new Action() {
+        @Override
+        public void pre(Substream s, PcmState arg) {
+            if (s.state == OPEN || s.state == DISCONNECTED) {
+                throw s.refuse(EBADFD, "prepare", null, "no hardware parameters");
+            }
+            if (s.running()) {
+                throw s.refuse(EBUSY, "prepare", null, "the stream is running; drop it first");
+            }
+        }
+
+        @Override
+        public void run(Substream s, PcmState arg) {
+            s.ops.prepare();
+            s.doReset();
+        }
+
+        @Override
+        public void post(Substream s, PcmState arg, long ts) {
+            s.applPtr = s.hwPtr;
+            s.state = PREPARED;
+        }
+    };
+
+    private static final Action DRAIN_INIT = new Action() {
+        @Override
+        public void pre(Substream s, PcmState arg) {
+            switch (s.state) {
+                case OPEN, DISCONNECTED, SUSPENDED -> throw s.refuse(EBADFD, "drain", null, "nothing to drain");
+                default -> {
+                }
+            }
+        }
+
+        @Override
+        public void run(Substream s, PcmState arg) {
+            s.doDrainInit();
+        }
+
+        @Override
+        public void post(Substream s, PcmState arg, long ts) {
+        }
+    };
+
+    private void doDrainInit() {
+        if (playback) {
+            switch (state) {
+                case PREPARED -> {
+                    if (!playbackEmpty()) {
+                        trigger(Trigger.START);
+                        postStart(DRAINING, clock.nanoTime());
+                    } else {
+                        state = SETUP;
+                    }
+                }
+                case RUNNING -> state = DRAINING;
+                case XRUN -> state = SETUP;
+                default -> {
+                }
+            }
+        } else if (state == RUNNING) {
+            PcmState target = captureAvail() > 0 ? DRAINING : SETUP;
+            doStop();
+            postStop(target, clock.nanoTime());
+        }
+        if (state == DRAINING && constraints.has(PcmCapability.DRAIN_TRIGGER)) {
+            trigger(Trigger.DRAIN);
+        }
+    }
+
+    @Override
+    public void prepare() {
+        lock.lock();
+        try {
+            checkUsable("prepare");
+            PcmState was = state;
+            if (was == PAUSED) {
+                releasePauseQuietly();
+            }
+            if (was == PAUSED || was == SUSPENDED) {
+                action(STOP, SETUP);
+            }
+            action(PREPARE, PREPARED);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void releasePauseQuietly() {
+        try {
+            action(PAUSE, RUNNING);
+        } catch (ErrnoException ignored) {
+            // snd_pcm_drop/drain/prepare ignore a failed release: the stop that follows wins
+        }
+    }
+
+    @Override
+    public void start() {
+        lock.lock();
+        try {
+            checkUsable("start");
+            action(START, RUNNING);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void drop() {
+        lock.lock();
+        try {
+            checkUsable("drop");
+            if (state == OPEN) {
+                throw refuse(EBADFD, "drop", null, "no hardware parameters");
+            }
+            if (state == PAUSED) {
+                releasePauseQuietly();
+            }
+            action(STOP, SETUP);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void pause(boolean push) {
+        lock.lock();
+        try {
+            checkUsable("pause");
+            action(PAUSE, push ? PAUSED : RUNNING);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void suspend() {
+        lock.lock();
+        try {
+            checkUsable("suspend");
+            action(SUSPEND, SUSPENDED);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void resume() {
+        lock.lock();
+        try {
+            checkUsable("resume");
+            action(RESUME, RUNNING);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void reset() {
+        lock.lock();
+        try {
+            checkUsable("reset");
+            action(RESET, null);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void drain() {
+        lock.lock();
+        try {
+            checkUsable("drain");
+            if (state == OPEN) {
+                throw refuse(EBADFD, "drain", null, "no hardware parameters");
+            }
+            if (state == PAUSED) {
+                releasePauseQuietly();
+            }
+            action(DRAIN_INIT, DRAINING);
+            if (nonBlocking) {
+                throw refuse(EAGAIN, "drain", null, "non-blocking: poll until the state leaves DRAINING");
+            }
+            for (;;) {
+                Substream toCheck = null;
+                for (Substream m : group.members()) {
+                    if (m.playback && m.state == DRAINING) {
+                        toCheck = m;
+                        break;
+                    }
+                }
+                if (toCheck == null) {
+                    return;
+                }
+                long timeout = Math.max(DRAIN_MIN_TIMEOUT_NANOS, toCheck.bufferNanos * 11 / 10);
+                boolean timedOut = !awaitUntil(clock.nanoTime() + timeout, "drain");
+                if (state == DISCONNECTED) {
+                    throw refuse(ENODEV, "drain", card.id(), "card disconnected while draining");
+                }
+                if (timedOut && toCheck.state == DRAINING) {
+                    if (state == SUSPENDED) {
+                        throw refuse(ESTRPIPE, "drain", null, "suspended while draining");
+                    }
+                    action(STOP, SETUP);
+                    throw refuse(EIO, "drain", timeout, "playback drain timeout: the hardware stopped moving");
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- waiting
+
+    /**
+     * Waits on {@link #sleep} until woken or until the card's clock reaches
+     * {@code deadline}; with the lock held. Returns false when the deadline has
+     * passed.
+     */
+    private boolean awaitUntil(long deadline, String op) {
+        if (clock.nanoTime() >= deadline) {
+            return false;
+        }
+        Clock.Timer timer = clock.schedule(deadline, this::wakeFromTimer);
+        waiters++;
+        try {
+            sleep.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw refuse(EINTR, op, null, "interrupted while waiting");
+        } finally {
+            waiters--;
+            timer.cancel();
+        }
+        return clock.nanoTime() < deadline;
+    }
+
+    /** Waits without a deadline (a paused stream waits for as long as it stays paused). */
+    private void awaitForever(String op) {
+        waiters++;
+        try {
+            sleep.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw refuse(EINTR, op, null, "interrupted while waiting");
+        } finally {
+            waiters--;
+        }
+    }
+
+    private void wakeFromTimer() {
+        lock.lock();
+        try {
+            sleep.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void wakeAll() {
+        if (waiters > 0) {
+            sleep.signalAll();
+        }
+    }
+
+    /** Number of threads waiting on this substream now (tests use it to know a caller blocked). */
+    int waiters() {
+        lock.lock();
+        try {
+            return waiters;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * pcm_lib.c wait_for_avail: waits until {@link #twake} frames are available.
+     * Returns avail, or 0 for a capture stream that started draining.
+     */
+    private long waitForAvail(String op) {
+        long waitTime = Math.max(XFER_TIMEOUT_NANOS, hw.framesToNanos(bufferSize * 2));
+        for (;;) {
+            long avail = availLocked();
+            if (avail >= twake) {
+                return avail;
+            }
+            boolean timedOut;
+            if (state == PAUSED) {
+                awaitForever(op);
+                timedOut = false;
+            } else {
+                timedOut = !awaitUntil(clock.nanoTime() + waitTime, op);
+            }
+            switch (state) {
+                case SUSPENDED -> throw refuse(ESTRPIPE, op, null, "suspended while waiting");
+                case XRUN -> throw refuse(EPIPE, op, xrunCount, playback ? "underrun" : "overrun");
+                case DRAINING -> {
+                    if (playback) {
+                        throw refuse(EPIPE, op, null, "playback is draining");
+                    }
+                    return 0;
+                }
+                case OPEN, SETUP -> throw refuse(EBADFD, op, null, "stream stopped while waiting");
+                case DISCONNECTED -> throw refuse(EBADFD, op, card.id(), "card disconnected while waiting");
+                case PAUSED -> {
+                    continue;
+                }
+                default -> {
+                }
+            }
+            if (timedOut && availLocked() < twake) {
+                throw refuse(EIO, op, waitTime, (playback ? "playback write" : "capture read")
+                        + " timeout: the hardware stopped moving");
+            }
+        }
+    }
+
+    @Override
+    public boolean waitAvail(long timeoutNanos) {
+        lock.lock();
+        try {
+            checkUsable("wait");
+            long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : clock.nanoTime() + timeoutNanos;
+            for (;;) {
+                accessibleState("wait");
+                if (state == RUNNING) {
+                    updateHwPtr(false);
+                    accessibleState("wait");
+                }
+                if (availLocked() >= availMin) {
+                    return true;
+                }
+                if (state == DRAINING) {
+                    return availLocked() > 0;
+                }
+                if (deadline == Long.MAX_VALUE) {
+                    awaitForever("wait");
+                } else if (!awaitUntil(deadline, "wait")) {
+                    return availLocked() >= availMin;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- pointers
+
+    private long playbackAvail() {
+        long avail = hwPtr + bufferSize - applPtr;
+        if (avail < 0) {
+            avail += boundary;
+        } else if (avail >= boundary) {
+            avail -= boundary;
+        }
+        return avail;
+    }
+
+    private long captureAvail() {
+        long avail = hwPtr - applPtr;
+        if (avail < 0) {
+            avail += boundary;
+        }
+        return avail;
+    }
+
+    private long availLocked() {
+        return playback ? playbackAvail() : captureAvail();
+    }
+
+    /** Frames queued for the hardware (playback) or free for it (capture): snd_pcm_*_hw_avail. */
+    private long hwAvail() {
+        return bufferSize - availLocked();
+    }
+
+    /** snd_pcm_playback_data. */
+    private boolean playbackData() {
+        if (stopThreshold >= boundary) {
+            return true;
+        }
+        return playbackAvail() < bufferSize;
+    }
+
+    /** snd_pcm_playback_empty. */
+    private boolean playbackEmpty() {
+        return playbackAvail() >= bufferSize;
+    }
+
+    /**
+     * snd_pcm_update_hw_ptr0: reads the driver's position, moves hw_ptr across
+     * buffer and boundary wraps, then checks xrun and drain and wakes waiters.
+     * Returns -1 when the stream stopped (xrun or drained). Allocates nothing.
+     */
+    private int updateHwPtr(boolean inInterrupt) {
+        long oldHwPtr = hwPtr;
+        long pos = ops.pointer();
+        long now = clock.nanoTime();
+        if (pos == PcmOps.POINTER_XRUN) {
+            xrunLocked();
+            return -1;
+        }
+        if (pos < 0 || pos >= bufferSize) {
+            // pcm_lib.c: "invalid position", taken as 0
+            pos = 0;
+        }
+        long hwBase = hwPtrBase;
+        long newHwPtr = hwBase + pos;
+        boolean crossedBoundary = false;
+        boolean baseMoved = false;
+        if (inInterrupt) {
+            // one period was processed; a pointer short of that after half a buffer's time means a whole buffer went by
+            long expected = hwPtrInterrupt + periodSize;
+            if (expected > newHwPtr && now - hwPtrTime > bufferNanos / 2 + INTERRUPT_SLACK_NANOS) {
+                hwBase += bufferSize;
+                if (hwBase >= boundary) {
+                    hwBase = 0;
+                    crossedBoundary = true;
+                }
+                newHwPtr = hwBase + pos;
+                baseMoved = true;
+            }
+        }
+        if (!baseMoved && newHwPtr < oldHwPtr) {
+            hwBase += bufferSize;
+            if (hwBase >= boundary) {
+                hwBase = 0;
+                crossedBoundary = true;
+            }
+            newHwPtr = hwBase + pos;
+        }
+        long delta = newHwPtr - oldHwPtr;
+        if (delta < 0) {
+            delta += boundary;
+        }
+        if (delta >= bufferSize + periodSize) {
+            // pcm_lib.c "Unexpected hw_ptr": ignored
+            return 0;
+        }
+        if (hwPtr == newHwPtr) {
+            hwPtrTime = now;
+            return 0;
+        }
+        if (playback && silenceSize > 0) {
+            playbackSilence(newHwPtr);
+        }
+        if (inInterrupt) {
+            long d = newHwPtr - hwPtrInterrupt;
+            if (d < 0) {
+                d += boundary;
+            }
+            d -= d % periodSize;
+            hwPtrInterrupt += d;
+            if (hwPtrInterrupt >= boundary) {
+                hwPtrInterrupt -= boundary;
+            }
+        }
+        hwPtrBase = hwBase;
+        hwPtr = newHwPtr;
+        hwPtrTime = now;
+        return updateState();
+    }
+
+    /** snd_pcm_update_state: xrun at stop_threshold, drain done at an empty buffer, wake-ups. */
+    private int updateState() {
+        long avail = availLocked();
+        if (avail > availMax) {
+            availMax = avail;
+        }
+        if (state == DRAINING) {
+            if (avail >= bufferSize) {
+                // snd_pcm_drain_done: this substream only
+                doStop();
+                postStop(SETUP, clock.nanoTime());
+                return -1;
+            }
+        } else if (avail >= stopThreshold) {
+            xrunLocked();
+            return -1;
+        }
+        long threshold = twake > 0 ? Math.min(twake, availMin) : availMin;
+        if (avail >= threshold) {
+            wakeAll();
+        }
+        return 0;
+    }
+
+    /** __snd_pcm_xrun: stop the group with XRUN. */
+    private void xrunLocked() {
+        action(STOP, XRUN);
+    }
+
+    /** snd_pcm_playback_silence; {@code newHwPtr} -1 initialises (the kernel's ULONG_MAX). */
+    private void playbackSilence(long newHwPtr) {
+        long frames;
+        if (silenceSize < boundary) {
+            long appl = applPtr;
+            if (silenceStart != appl) {
+                long n = appl - silenceStart;
+                if (n < 0) {
+                    n += boundary;
+                }
+                if (n < silenceFilled) {
+                    silenceFilled -= n;
+                } else {
+                    silenceFilled = 0;
+                }
+                silenceStart = appl;
+            }
+            if (silenceFilled >= bufferSize) {
+                return;
+            }
+            long noiseDist = hwAvail() + silenceFilled;
+            if (noiseDist >= silenceThreshold) {
+                return;
+            }
+            frames = silenceThreshold - noiseDist;
+            if (frames > silenceSize) {
+                frames = silenceSize;
+            }
+        } else {
+            if (newHwPtr < 0) {
+                long avail = hwAvail();
+                if (avail > bufferSize) {
+                    avail = bufferSize;
+                }
+                silenceFilled = Math.max(avail, 0);
+                silenceStart = (hwPtr + silenceFilled) % boundary;
+            } else {
+                long ofs = hwPtr;
+                long played = newHwPtr - ofs;
+                if (played < 0) {
+                    played += boundary;
+                }
+                silenceFilled -= played;
+                if (silenceFilled < 0) {
+                    silenceFilled = 0;
+                    silenceStart = newHwPtr;
+                } else {
+                    silenceStart = ofs;
+                }
+            }
+            frames = bufferSize - silenceFilled;
+        }
+        if (frames <= 0 || frames > bufferSize) {
+            return;
+        }
+        long ofs = silenceStart % bufferSize;
+        while (frames > 0) {
+            long transfer = ofs + frames > bufferSize ? bufferSize - ofs : frames;
+            fillSilence(ofs, transfer);
+            silenceFilled += transfer;
+            frames -= transfer;
+            ofs = 0;
+        }
+    }
+
+    /** Fills {@code frames} frames from buffer frame {@code ofs} with the format's silence, every channel. */
+    private void fillSilence(long ofs, long frames) {
+        MemorySegment src = silenceSource();
+        if (hw.access().isInterleaved()) {
+            MemorySegment.copy(src, 0, buffer, ofs * frameBytes, frames * frameBytes);
+        } else {
+            for (int c = 0; c < channels; c++) {
+                MemorySegment.copy(src, 0, buffer, (c * bufferSize + ofs) * sampleBytes, frames * sampleBytes);
+            }
+        }
+    }
+
+    private MemorySegment silenceSource() {
+        if (silenceSource == null) {
+            // made once per setup so the period path copies silence without allocating
+            silenceSource = Arena.ofAuto().allocate(bufferSize * frameBytes);
+            silenceSource.fill(hw.format().silenceByte());
+        }
+        return silenceSource;
+    }
+
+    // ---------------------------------------------------------------- transfers
+
+    /** pcm_lib.c pcm_accessible_state, admitting a draining capture so its remaining frames can be read. */
+    private void accessibleState(String op) {
+        switch (state) {
+            case PREPARED, RUNNING, PAUSED -> {
+            }
+            case XRUN -> throw refuse(EPIPE, op, xrunCount, playback ? "underrun" : "overrun");
+            case SUSPENDED -> throw refuse(ESTRPIPE, op, null, "suspended: resume or prepare");
+            case DRAINING -> {
+                if (playback) {
+                    throw refuse(EBADFD, op, null, "playback is draining");
+                }
+            }
+            default -> throw refuse(EBADFD, op, null, "not prepared");
+        }
+    }
+
+    @Override
+    public long write(MemorySegment src, long frames) {
+        return xfer(src, null, frames, true, "write");
+    }
+
+    @Override
+    public long write(MemorySegment[] channelData, long frames) {
+        return xfer(null, channelData, frames, false, "write");
+    }
+
+    @Override
+    public long read(MemorySegment dst, long frames) {
+        return xfer(dst, null, frames, true, "read");
+    }
+
+    @Override
+    public long read(MemorySegment[] channelData, long frames) {
+        return xfer(null, channelData, frames, false, "read");
+    }
+
+    private void checkDirection(String op) {
+        if (playback != op.equals("write")) {
+            throw refuse(EINVAL, op, direction, op + " on a " + direction + " substream");
+        }
+    }
+
+    /** pcm_lib.c __snd_pcm_lib_xfer. */
+    private long xfer(MemorySegment data, MemorySegment[] channelData, long size, boolean interleaved, String op) {
+        lock.lock();
+        try {
+            checkUsable(op);
+            checkDirection(op);
+            if (state == OPEN) {
+                throw refuse(EBADFD, op, null, "no hardware parameters");
+            }
+            if (interleaved) {
+                if (hw.access() != pcmshare.core.api.pcm.Access.RW_INTERLEAVED && channels > 1) {
+                    throw refuse(EINVAL, op, hw.access(), "interleaved transfer needs RW_INTERLEAVED access");
+                }
+            } else if (hw.access() != pcmshare.core.api.pcm.Access.RW_NONINTERLEAVED) {
+                throw refuse(EINVAL, op, hw.access(), "non-interleaved transfer needs RW_NONINTERLEAVED access");
+            }
+            if (size < 0) {
+                throw refuse(EINVAL, op, size, "negative frame count");
+            }
+            checkData(data, channelData, size, interleaved, op);
+            if (size == 0) {
+                return 0;
+            }
+            accessibleState(op);
+            twake = availMin;
+            long xfer = 0;
+            try {
+                if (state == RUNNING) {
+                    updateHwPtr(false);
+                }
+                if (!playback && state == PREPARED && size >= startThreshold) {
+                    action(START, RUNNING);
+                }
+                long avail = availLocked();
+                long offset = 0;
+                while (size > 0) {
+                    // the kernel re-checks after each copy; the copy runs under the lock here, so before is the same
+                    accessibleState(op);
+                    if (avail == 0) {
+                        if (!playback && state == DRAINING) {
+                            action(STOP, SETUP);
+                            break;
+                        }
+                        accessibleState(op);
+                        if (nonBlocking) {
+                            throw refuse(EAGAIN, op, size, "no room now (non-blocking)");
+                        }
+                        twake = Math.min(size, availMin);
+                        avail = waitForAvail(op);
+                        if (avail == 0) {
+                            continue; // capture draining
+                        }
+                    }
+                    long frames = Math.min(size, avail);
+                    long appl = applPtr;
+                    long applOfs = appl % bufferSize;
+                    long cont = bufferSize - applOfs;
+                    if (frames > cont) {
+                        frames = cont;
+                    }
+                    copy(data, channelData, interleaved, applOfs, offset, frames);
+                    appl += frames;
+                    if (appl >= boundary) {
+                        appl -= boundary;
+                    }
+                    applPtr = appl;
+                    offset += frames;
+                    size -= frames;
+                    xfer += frames;
+                    avail -= frames;
+                    if (playback && state == PREPARED && hwAvail() >= startThreshold) {
+                        action(START, RUNNING);
+                    }
+                }
+            } catch (ErrnoException e) {
+                twake = 0;
+                if (xfer > 0) {
+                    return xfer;
+                }
+                throw e;
+            }
+            twake = 0;
+            if (xfer > 0 && state != DISCONNECTED) {
+                updateState();
+            }
+            return xfer;
+        } finally {
+            twake = 0;
+            lock.unlock();
+        }
+    }
+
+    private void checkData(MemorySegment data, MemorySegment[] channelData, long size, boolean interleaved,
+            String op) {
+        if (interleaved) {
+            if (data == null) {
+                if (!playback) {
+                    throw refuse(EINVAL, op, null, "no buffer to read into");
+                }
+            } else if (data.byteSize() < size * frameBytes) {
+                throw refuse(EINVAL, op, data.byteSize(), size + " frames need " + size * frameBytes + " bytes");
+            }
+        } else {
+            if (channelData == null) {
+                if (!playback) {
+                    throw refuse(EINVAL, op, null, "no buffers to read into");
+                }
+                return;
+            }
+            if (channelData.length != channels) {
+                throw refuse(EINVAL, op, channelData.length, "one segment per channel: " + channels);
+            }
+            for (MemorySegment s : channelData) {
+                if (s == null) {
+                    if (!playback) {
+                        throw refuse(EINVAL, op, null, "no buffer to read a channel into");
+                    }
+                } else if (s.byteSize() < size * sampleBytes) {
+                    throw refuse(EINVAL, op, s.byteSize(), size + " samples need " + size * sampleBytes + " bytes");
+                }
+            }
+        }
+    }
+
+    private void copy(MemorySegment data, MemorySegment[] channelData, boolean interleaved, long hwOfs, long off,
+            long frames) {
+        if (interleaved) {
+            if (data == null) {
+                fillSilence(hwOfs, frames);
+            } else if (playback) {
+                MemorySegment.copy(data, off * frameBytes, buffer, hwOfs * frameBytes, frames * frameBytes);
+            } else {
+                MemorySegment.copy(buffer, hwOfs * frameBytes, data, off * frameBytes, frames * frameBytes);
+            }
+            return;
+        }
+        for (int c = 0; c < channels; c++) {
+            long hwByte = (c * bufferSize + hwOfs) * sampleBytes;
+            MemorySegment ch = channelData == null ? null : channelData[c];
+            if (ch == null) {
+                MemorySegment.copy(silenceSource(), 0, buffer, hwByte, frames * sampleBytes);
+            } else if (playback) {
+                MemorySegment.copy(ch, off * sampleBytes, buffer, hwByte, frames * sampleBytes);
+            } else {
+                MemorySegment.copy(buffer, hwByte, ch, off * sampleBytes, frames * sampleBytes);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- mmap
+
+    @Override
+    public PcmMapping map() {
+        lock.lock();
+        try {
+            checkUsable("mmap");
+            if (state == OPEN) {
+                throw refuse(EBADFD, "mmap", null, "no hardware parameters");
+            }
+            if (!hw.access().isMmap()) {
+                throw refuse(EINVAL, "mmap", hw.access(), "mapping needs MMAP_INTERLEAVED or MMAP_NONINTERLEAVED access");
+            }
+            SharedMemory memory = bufferMemory.retain();
+            mmapCount++;
+            return new Mapping(memory);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private final class Mapping implements PcmMapping {
+        private final SharedMemory memory;
+        private final AtomicBoolean open = new AtomicBoolean(true);
+
+        Mapping(SharedMemory memory) {
+            this.memory = memory;
+        }
+
+        @Override
+        public SharedMemory memory() {
+            return memory;
+        }
+
+        @Override
+        public void close() {
+            if (open.compareAndSet(true, false)) {
+                lock.lock();
+                try {
+                    mmapCount--;
+                } finally {
+                    lock.unlock();
+                }
+                memory.release();
+            }
+        }
+    }
+
+    private void checkMmapAccess(String op) {
+        checkUsable(op);
+        if (state == OPEN) {
+            throw refuse(EBADFD, op, null, "no hardware parameters");
+        }
+        if (!hw.access().isMmap()) {
+            throw refuse(EINVAL, op, hw.access(), "needs MMAP_INTERLEAVED or MMAP_NONINTERLEAVED access");
+        }
+        accessibleState(op);
+    }
+
+    @Override
+    public MmapArea mmapBegin(long frames) {
+        lock.lock();
+        try {
+            checkMmapAccess("mmap_begin");
+            if (frames < 0) {
+                throw refuse(EINVAL, "mmap_begin", frames, "negative frame count");
+            }
+            if (state == RUNNING) {
+                updateHwPtr(false);
+                accessibleState("mmap_begin");
+            }
+            long applOfs = applPtr % bufferSize;
+            long n = Math.min(Math.min(frames, availLocked()), bufferSize - applOfs);
+            return new MmapArea(buffer, applOfs, n, hw.access(), channels, sampleBytes, bufferSize);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public long mmapCommit(long offset, long frames) {
+        lock.lock();
+        try {
+            checkMmapAccess("mmap_commit");
+            if (frames < 0) {
+                throw refuse(EINVAL, "mmap_commit", frames, "negative frame count");
+            }
+            // alsa-lib snd_pcm_mmap_commit: a commit that does not match begin is EPIPE
+            if (offset != applPtr % bufferSize) {
+                throw refuse(EPIPE, "mmap_commit", offset, "offset is not the application pointer " + applPtr % bufferSize);
+            }
+            if (frames > availLocked()) {
+                throw refuse(EPIPE, "mmap_commit", frames, "more frames than available " + availLocked());
+            }
+            long appl = applPtr + frames;
+            if (appl >= boundary) {
+                appl -= boundary;
+            }
+            applPtr = appl;
+            if (state == RUNNING) {
+                updateHwPtr(false);
+            }
+            return frames;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- rewind/forward/sync
+
+    /** pcm_native.c do_pcm_hwsync. */
+    private void doHwsync(String op) {
+        switch (state) {
+            case DRAINING -> {
+                if (!playback) {
+                    throw refuse(EBADFD, op, null, "capture is draining");
+                }
+                if (updateHwPtr(false) < 0) {
+                    throw stoppedBySync(op);
+                }
+            }
+            case RUNNING -> {
+                if (updateHwPtr(false) < 0) {
+                    throw stoppedBySync(op);
+                }
+            }
+            case PREPARED, PAUSED -> {
+            }
+            case SUSPENDED -> throw refuse(ESTRPIPE, op, null, "suspended: resume or prepare");
+            case XRUN -> throw refuse(EPIPE, op, xrunCount, playback ? "underrun" : "overrun");
+            default -> throw refuse(EBADFD, op, null, "not prepared");
+        }
+    }
+
+    private ErrnoException stoppedBySync(String op) {
+        return refuse(EPIPE, op, hwPtr, state == XRUN ? (playback ? "underrun" : "overrun") : "drained");
+    }
+
+    @Override
+    public void hwsync() {
+        lock.lock();
+        try {
+            checkUsable("hwsync");
+            doHwsync("hwsync");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public long rewind(long frames) {
+        lock.lock();
+        try {
+            checkUsable("rewind");
+            if (frames < 0) {
+                throw refuse(EINVAL, "rewind", frames, "negative frame count");
+            }
+            if (frames == 0) {
+                return 0;
+            }
+            doHwsync("rewind");
+            long avail = hwAvail();
+            if (avail <= 0) {
+                return 0;
+            }
+            if (frames > avail) {
+                frames = avail;
+            }
+            long appl = applPtr - frames;
+            if (appl < 0) {
+                appl += boundary;
+            }
+            applPtr = appl;
+            return frames;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public long forward(long frames) {
+        lock.lock();
+        try {
+            checkUsable("forward");
+            if (frames < 0) {
+                throw refuse(EINVAL, "forward", frames, "negative frame count");
+            }
+            if (frames == 0) {
+                return 0;
+            }
+            doHwsync("forward");
+            long avail = availLocked();
+            if (avail <= 0) {
+                return 0;
+            }
+            if (frames > avail) {
+                frames = avail;
+            }
+            long appl = applPtr + frames;
+            if (appl >= boundary) {
+                appl -= boundary;
+            }
+            applPtr = appl;
+            return frames;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- status
+
+    @Override
+    public PcmState state() {
+        return state;
+    }
+
+    @Override
+    public PcmStatus status() {
+        lock.lock();
+        try {
+            if (closed) {
+                throw refuse(EBADF, "status", null, "substream handle is closed");
+            }
+            long now = clock.nanoTime();
+            if (state == OPEN) {
+                return new PcmStatus(OPEN, suspendedState, triggerTimestamp, now, 0, 0, 0, 0, 0, xrunCount);
+            }
+            if (running()) {
+                updateHwPtr(false);
+            }
+            boolean hasBuffer = hw != null;
+            long avail = hasBuffer ? availLocked() : 0;
+            long delay = hasBuffer && running() ? (playback ? hwAvail() : captureAvail()) : 0;
+            long max = availMax;
+            availMax = 0;
+            return new PcmStatus(state, suspendedState, triggerTimestamp, now, hwPtr, applPtr, avail, max, delay,
+                    xrunCount);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public long avail() {
+        lock.lock();
+        try {
+            checkUsable("avail");
+            if (!(state == DRAINING && !playback)) {
+                doHwsync("avail");
+            }
+            return availLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public long delay() {
+        lock.lock();
+        try {
+            checkUsable("delay");
+            doHwsync("delay");
+            return playback ? hwAvail() : captureAvail();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- close/disconnect
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            if (state != OPEN && state != DISCONNECTED) {
+                try {
+                    if (state == PAUSED) {
+                        releasePauseQuietly();
+                    }
+                    action(STOP, SETUP);
+                } catch (RuntimeException ignored) {
+                    // closing must succeed whatever the driver says
+                }
+            }
+            releaseDriver();
+            uninstall();
+            closed = true;
+            if (state != DISCONNECTED) {
+                state = OPEN;
+            }
+            sleep.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        card.release(this);
+    }
+
+    /** The card went away: the stream stops and the driver is let go; the buffer stays until close. */
+    void disconnect() {
+        lock.lock();
+        try {
+            if (closed || state == DISCONNECTED) {
+                return;
+            }
+            if (running()) {
+                try {
+                    trigger(Trigger.STOP);
+                } catch (RuntimeException ignored) {
+                    // the driver is leaving anyway
+                }
+            }
+            state = DISCONNECTED;
+            triggerTimestamp = clock.nanoTime();
+            releaseDriver();
+            sleep.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void releaseDriver() {
+        if (driverReleased || ops == null) {
+            return;
+        }
+        driverReleased = true;
+        try {
+            if (hw != null) {
+                ops.hwFree();
+            }
+        } catch (RuntimeException ignored) {
+            // nothing left to do with a failing driver
+        }
+        try {
+            ops.close();
+        } catch (RuntimeException ignored) {
+            // same
+        }
+    }
+
+    // ---------------------------------------------------------------- the driver's view
+
+    /** What the driver sees of this substream (the kernel's substream->runtime). */
+    private final class DriverRuntime implements PcmRuntime {
+        @Override
+        public String cardId() {
+            return card.id();
+        }
+
+        @Override
+        public int device() {
+            return device;
+        }
+
+        @Override
+        public Direction direction() {
+            return direction;
+        }
+
+        @Override
+        public int subdevice() {
+            return subdevice;
+        }
+
+        @Override
+        public Clock clock() {
+            return clock;
+        }
+
+        @Override
+        public HwParams hwParams() {
+            return hw;
+        }
+
+        @Override
+        public MemorySegment buffer() {
+            return buffer;
+        }
+
+        @Override
+        public SharedMemory bufferMemory() {
+            return bufferMemory;
+        }
+
+        @Override
+        public void periodElapsed() {
+            lock.lock();
+            try {
+                // snd_pcm_period_elapsed_under_stream_lock
+                if (running()) {
+                    updateHwPtr(true);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void xrun() {
+            lock.lock();
+            try {
+                // snd_pcm_stop_xrun
+                if (running()) {
+                    xrunLocked();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public PcmState state() {
+            return state;
+        }
+
+        @Override
+        public long applPtr() {
+            return applPtr;
+        }
+
+        @Override
+        public long hwPtr() {
+            return hwPtr;
+        }
+
+        @Override
+        public String toString() {
+            return "runtime of " + Substream.this;
+        }
+    }
+}

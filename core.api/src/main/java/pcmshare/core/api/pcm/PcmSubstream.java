@@ -1,0 +1,167 @@
+package pcmshare.core.api.pcm;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * An open substream: the application's handle, as an ALSA PCM file descriptor
+ * with its ioctls. Every refused call throws
+ * {@link pcmshare.core.api.errno.ErrnoException} with ALSA's errno: EBADFD for
+ * an operation the state does not allow, EPIPE after an xrun, ESTRPIPE while
+ * suspended, EBUSY, EINVAL, ENOSYS, EAGAIN (non-blocking), EIO (the hardware
+ * stopped moving). Once the card goes away the state is DISCONNECTED and every
+ * operation but {@link #state()}, {@link #status()} and {@link #close()} is EBADFD.
+ *
+ * <p>Thread-safe. Blocking calls wait on the card's clock.
+ */
+public interface PcmSubstream extends AutoCloseable {
+
+    String cardId();
+
+    int device();
+
+    Direction direction();
+
+    /** The substream number within its device and direction. */
+    int subdevice();
+
+    /** What this substream's hardware accepts. */
+    HwConstraints constraints();
+
+    /** Non-blocking mode (O_NONBLOCK): transfers and drain return EAGAIN instead of waiting. */
+    void setNonBlocking(boolean nonBlocking);
+
+    boolean isNonBlocking();
+
+    // ---- parameters -------------------------------------------------------
+
+    /**
+     * Sets hardware parameters (SNDRV_PCM_IOCTL_HW_PARAMS): allocates the ring
+     * buffer, installs default software parameters and moves to SETUP. Only in
+     * OPEN, SETUP or PREPARED (else EBADFD) and not while mapped (EBADFD); a value
+     * the hardware does not accept is EINVAL naming the parameter and its range.
+     * On failure the substream is back in OPEN.
+     *
+     * @return the parameters now in force
+     */
+    HwParams hwParams(HwParams params);
+
+    /** The hardware parameters in force, or null in OPEN. */
+    HwParams hwParams();
+
+    /** Frees the hardware setup (SNDRV_PCM_IOCTL_HW_FREE): back to OPEN. Only in SETUP or PREPARED, not while mapped. */
+    void hwFree();
+
+    /**
+     * Sets software parameters (SNDRV_PCM_IOCTL_SW_PARAMS); not in OPEN (EBADFD).
+     * {@code boundary} is ignored on input.
+     *
+     * @return the parameters now in force, with the boundary
+     */
+    SwParams swParams(SwParams params);
+
+    /** The software parameters in force (after hardware parameters), or null in OPEN. */
+    SwParams swParams();
+
+    // ---- state changes ------------------------------------------------------
+
+    /** Prepares for start (SNDRV_PCM_IOCTL_PREPARE): pointers to 0, state PREPARED. EBUSY while running. */
+    void prepare();
+
+    /** Starts (SNDRV_PCM_IOCTL_START): only from PREPARED (EBADFD); playback with nothing queued is EPIPE. */
+    void start();
+
+    /** Stops at once, dropping pending frames (SNDRV_PCM_IOCTL_DROP): to SETUP. */
+    void drop();
+
+    /**
+     * Drains (SNDRV_PCM_IOCTL_DRAIN). Playback: plays out what is queued, then
+     * SETUP; blocks until then (non-blocking: EAGAIN at once, state DRAINING).
+     * Capture: stops; what is left can still be read, then SETUP.
+     * EIO when the hardware stops moving, ESTRPIPE when suspended meanwhile.
+     */
+    void drain();
+
+    /** Pause push (true) or release (false) (SNDRV_PCM_IOCTL_PAUSE); ENOSYS without the driver's PAUSE capability. */
+    void pause(boolean push);
+
+    /** Suspends as power management does; resume or prepare afterwards. EBUSY in OPEN, SETUP or SUSPENDED. */
+    void suspend();
+
+    /** Resumes (SNDRV_PCM_IOCTL_RESUME) to the state before suspend; only in SUSPENDED; ENOSYS without RESUME capability. */
+    void resume();
+
+    /** Resets the pointers (SNDRV_PCM_IOCTL_RESET): appl_ptr = hw_ptr, nothing queued. */
+    void reset();
+
+    // ---- transfers ----------------------------------------------------------
+
+    /**
+     * Writes interleaved frames from {@code src} (SNDRV_PCM_IOCTL_WRITEI_FRAMES),
+     * blocking until all are queued unless non-blocking. Playback starts by itself
+     * when the start threshold is reached.
+     *
+     * @return frames written (less than asked only when interrupted by an error after some were written, or non-blocking)
+     */
+    long write(MemorySegment src, long frames);
+
+    /** Writes non-interleaved frames, one segment per channel (a null segment writes silence). */
+    long write(MemorySegment[] channels, long frames);
+
+    /** Reads interleaved frames into {@code dst} (SNDRV_PCM_IOCTL_READI_FRAMES). */
+    long read(MemorySegment dst, long frames);
+
+    /** Reads non-interleaved frames, one segment per channel. */
+    long read(MemorySegment[] channels, long frames);
+
+    /** Maps the ring buffer (mmap of the data area); needs MMAP access and hardware parameters. */
+    PcmMapping map();
+
+    /**
+     * The contiguous area the application may write (playback) or read
+     * (capture) now, at most {@code frames} (snd_pcm_mmap_begin).
+     */
+    MmapArea mmapBegin(long frames);
+
+    /**
+     * Hands {@code frames} frames at {@code offset} to the hardware (playback) or
+     * gives them back (capture): advances appl_ptr (snd_pcm_mmap_commit). Like
+     * the kernel it does not start the stream; call {@link #start()}.
+     *
+     * @return frames committed
+     */
+    long mmapCommit(long offset, long frames);
+
+    /** Moves appl_ptr back over frames not yet processed by the hardware; returns frames moved. */
+    long rewind(long frames);
+
+    /** Moves appl_ptr forward over available frames; returns frames moved. */
+    long forward(long frames);
+
+    /**
+     * Waits until at least avail_min frames are available (snd_pcm_wait), at most
+     * {@code timeoutNanos} on the card's clock (negative: forever).
+     *
+     * @return true when available, false on timeout
+     */
+    boolean waitAvail(long timeoutNanos);
+
+    // ---- status ---------------------------------------------------------------
+
+    /** Synchronises hw_ptr with the hardware (SNDRV_PCM_IOCTL_HWSYNC). */
+    void hwsync();
+
+    PcmState state();
+
+    /** A snapshot of the substream (SNDRV_PCM_IOCTL_STATUS); available in every state. */
+    PcmStatus status();
+
+    /** Frames available to write (playback) or read (capture), after synchronising with the hardware. */
+    long avail();
+
+    /** Frames between the application pointer and the hardware (SNDRV_PCM_IOCTL_DELAY). */
+    long delay();
+
+    /** Drops, frees the hardware setup and gives the substream back to its card. Idempotent. */
+    @Override
+    void close();
+}
