@@ -161,6 +161,25 @@ public interface PcmSubstream extends AutoCloseable {
     /** Frames between the application pointer and the hardware (SNDRV_PCM_IOCTL_DELAY). */
     long delay();
 
+    // ---- period listeners ------------------------------------------------------
+
+    /**
+     * Registers a listener told of each period-elapsed update and of each stop.
+     * Registering the same listener twice has no effect.
+     *
+     * @throws pcmshare.core.api.errno.ErrnoException EBADF when closed, EBADFD
+     *         when disconnected, ENOSYS when this implementation has no period hook
+     */
+    default void addPeriodListener(PeriodListener listener) {
+        throw new pcmshare.core.api.errno.ErrnoException(pcmshare.core.api.errno.Errno.ENOSYS, "add_period_listener",
+                state(), listener, "this substream implementation reports no periods");
+    }
+
+    /** Unregisters a listener; allowed in every state, also after close. Returns whether it was registered. */
+    default boolean removePeriodListener(PeriodListener listener) {
+        return false;
+    }
+
     /** Drops, frees the hardware setup and gives the substream back to its card. Idempotent. */
     @Override
     void close();

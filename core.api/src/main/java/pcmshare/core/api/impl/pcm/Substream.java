@@ -44,6 +44,7 @@ import pcmshare.core.api.pcm.PcmMapping;
 import pcmshare.core.api.pcm.PcmState;
 import pcmshare.core.api.pcm.PcmStatus;
 import pcmshare.core.api.pcm.PcmSubstream;
+import pcmshare.core.api.pcm.PeriodListener;
 import pcmshare.core.api.pcm.SwParams;
 
 /**
@@ -552,6 +553,7 @@ final class Substream implements PcmSubstream {
                 xrunCount++;
             }
             state = target;
+            firePeriodStopped();
         }
         wakeAll();
     }
@@ -1790,6 +1792,7 @@ final class Substream implements PcmSubstream {
             }
             state = DISCONNECTED;
             triggerTimestamp = clock.nanoTime();
+            firePeriodStopped();
             releaseDriver();
             sleep.signalAll();
         } finally {
@@ -1813,6 +1816,78 @@ final class Substream implements PcmSubstream {
             ops.close();
         } catch (RuntimeException ignored) {
             // same
+        }
+    }
+
+    // ---------------------------------------------------------------- period listeners
+
+    private static final PeriodListener[] NO_PERIOD_LISTENERS = {};
+    /** Copied on change so that the period path reads it without allocating. */
+    private volatile PeriodListener[] periodListeners = NO_PERIOD_LISTENERS;
+
+    @Override
+    public void addPeriodListener(PeriodListener listener) {
+        if (listener == null) {
+            throw refuse(EINVAL, "add_period_listener", null, "listener is null");
+        }
+        lock.lock();
+        try {
+            checkUsable("add_period_listener");
+            PeriodListener[] old = periodListeners;
+            for (PeriodListener l : old) {
+                if (l == listener) {
+                    return;
+                }
+            }
+            PeriodListener[] grown = java.util.Arrays.copyOf(old, old.length + 1);
+            grown[old.length] = listener;
+            periodListeners = grown;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean removePeriodListener(PeriodListener listener) {
+        lock.lock();
+        try {
+            PeriodListener[] old = periodListeners;
+            for (int i = 0; i < old.length; i++) {
+                if (old[i] == listener) {
+                    PeriodListener[] shrunk = new PeriodListener[old.length - 1];
+                    System.arraycopy(old, 0, shrunk, 0, i);
+                    System.arraycopy(old, i + 1, shrunk, i, old.length - i - 1);
+                    periodListeners = shrunk;
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under the stream lock, after hw_ptr moved; allocates nothing. */
+    private void firePeriodElapsed() {
+        PeriodListener[] ls = periodListeners;
+        for (int i = 0; i < ls.length; i++) {
+            try {
+                ls[i].periodElapsed(this, hwPtr);
+            } catch (RuntimeException ignored) {
+                // one listener's failure must not stop the period path or the others
+            }
+        }
+    }
+
+    /** Under the stream lock, once the state has changed to a stopped one. */
+    private void firePeriodStopped() {
+        PeriodListener[] ls = periodListeners;
+        for (int i = 0; i < ls.length; i++) {
+            try {
+                ls[i].stopped(this, state);
+            } catch (RuntimeException ignored) {
+                // as above
+            }
         }
     }
 
@@ -1865,8 +1940,8 @@ final class Substream implements PcmSubstream {
             lock.lock();
             try {
                 // snd_pcm_period_elapsed_under_stream_lock
-                if (running()) {
-                    updateHwPtr(true);
+                if (running() && updateHwPtr(true) >= 0) {
+                    firePeriodElapsed();
                 }
             } finally {
                 lock.unlock();
