@@ -76,6 +76,14 @@ final class Bench {
         return s;
     }
 
+    /** A capture nobody reads through the substream: no overrun stop, as a shared mmap buffer runs. */
+    PcmSubstream freeRunningCapture() {
+        PcmSubstream s = prepared(Direction.CAPTURE);
+        s.swParams(s.swParams().withStopThreshold(s.swParams().boundary()));
+        s.start();
+        return s;
+    }
+
     void periods(int n) {
         clock.advance(n * PERIOD_NANOS);
     }
