@@ -10,6 +10,7 @@ import pcmshare.core.api.errno.Errno;
 import pcmshare.core.api.errno.ErrnoException;
 import pcmshare.core.api.fence.Fences;
 import pcmshare.core.api.fence.Reservation;
+import pcmshare.core.api.fence.SyncFile;
 import pcmshare.core.api.memory.SharedMemory;
 import pcmshare.core.api.pcm.Direction;
 import pcmshare.core.api.pcm.PcmCapability;
@@ -240,9 +241,20 @@ final class Export {
         }
     }
 
+    /**
+     * Waits for the conflicting fences present now, a snapshot as EXPORT_SYNC_FILE
+     * takes. The kernel's dma_resv_wait_timeout also waits for fences added while
+     * it waits; here a running capture adds the next period's fence as each one
+     * completes, and a reader chasing them would never get in.
+     */
     boolean awaitForCpu(int flags, long timeout, TimeUnit unit) {
+        SyncFile conflicts = reservation.exportSyncFile(flags);
         try {
-            return reservation.await(Reservation.Usage.rw((flags & DmaBuf.SYNC_WRITE) != 0), timeout, unit);
+            if (timeout == Long.MAX_VALUE) {
+                conflicts.fence().await();
+                return true;
+            }
+            return conflicts.await(timeout, unit);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ErrnoException(Errno.EINTR, "begin_cpu_access", stateLabel(), flags,

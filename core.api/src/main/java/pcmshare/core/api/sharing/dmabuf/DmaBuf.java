@@ -87,7 +87,10 @@ public interface DmaBuf extends AutoCloseable {
      * DMA_BUF_IOCTL_SYNC with SYNC_START: waits, without a time limit, for the
      * reservation's fences the access conflicts with (reading waits for writers
      * and the kernel, writing for every fence but bookkeeping ones), then lets
-     * the CPU at the buffer.
+     * the CPU at the buffer. Unlike the kernel's dma_resv_wait_timeout, it waits
+     * for the fences present at the call only (as {@link #exportSyncFile} takes
+     * them): a reader of a running capture waits for the period in progress, not
+     * for each next period's fence added meanwhile.
      *
      * @throws pcmshare.core.api.errno.ErrnoException EINVAL for flags other than
      *         read/write, or neither; EBUSY naming the state while the exporting
