@@ -2,6 +2,9 @@ package pcmshare.core.api.pcm;
 
 import java.lang.foreign.MemorySegment;
 
+import pcmshare.core.api.errno.Errno;
+import pcmshare.core.api.errno.ErrnoException;
+
 /**
  * An open substream: the application's handle, as an ALSA PCM file descriptor
  * with its ioctls. Every refused call throws
@@ -161,7 +164,27 @@ public interface PcmSubstream extends AutoCloseable {
     /** Frames between the application pointer and the hardware (SNDRV_PCM_IOCTL_DELAY). */
     long delay();
 
-    /** Drops, frees the hardware setup and gives the substream back to its card. Idempotent. */
+    // ---- handles ----------------------------------------------------------------
+
+    /**
+     * Another handle on this same open substream, as the kernel's O_APPEND open of
+     * a substream that is already open: no new open, no new hardware parameters;
+     * both handles see one runtime, one buffer, one state. The substream stays
+     * open, with its runtime and buffer, until the last handle on it is closed;
+     * a disconnect affects every handle. Closing one handle never affects another.
+     *
+     * @throws pcmshare.core.api.errno.ErrnoException EBADF when this handle is closed,
+     *         EBADFD when the card went away, ENOSYS when this kind of handle cannot be duplicated
+     */
+    default PcmSubstream dup() {
+        throw new ErrnoException(Errno.ENOSYS, "dup", state(),
+                getClass().getName(), "this handle cannot be duplicated");
+    }
+
+    /**
+     * Closes this handle. The last handle on the substream drops the stream, frees
+     * the hardware setup and gives the substream back to its card. Idempotent.
+     */
     @Override
     void close();
 }
