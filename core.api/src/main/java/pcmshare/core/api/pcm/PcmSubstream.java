@@ -2,6 +2,9 @@ package pcmshare.core.api.pcm;
 
 import java.lang.foreign.MemorySegment;
 
+import pcmshare.core.api.errno.Errno;
+import pcmshare.core.api.errno.ErrnoException;
+
 /**
  * An open substream: the application's handle, as an ALSA PCM file descriptor
  * with its ioctls. Every refused call throws
@@ -171,7 +174,7 @@ public interface PcmSubstream extends AutoCloseable {
      *         when disconnected, ENOSYS when this implementation has no period hook
      */
     default void addPeriodListener(PeriodListener listener) {
-        throw new pcmshare.core.api.errno.ErrnoException(pcmshare.core.api.errno.Errno.ENOSYS, "add_period_listener",
+        throw new ErrnoException(Errno.ENOSYS, "add_period_listener",
                 state(), listener, "this substream implementation reports no periods");
     }
 
@@ -180,7 +183,27 @@ public interface PcmSubstream extends AutoCloseable {
         return false;
     }
 
-    /** Drops, frees the hardware setup and gives the substream back to its card. Idempotent. */
+    // ---- handles ----------------------------------------------------------------
+
+    /**
+     * Another handle on this same open substream, as the kernel's O_APPEND open of
+     * a substream that is already open: no new open, no new hardware parameters;
+     * both handles see one runtime, one buffer, one state. The substream stays
+     * open, with its runtime and buffer, until the last handle on it is closed;
+     * a disconnect affects every handle. Closing one handle never affects another.
+     *
+     * @throws pcmshare.core.api.errno.ErrnoException EBADF when this handle is closed,
+     *         EBADFD when the card went away, ENOSYS when this kind of handle cannot be duplicated
+     */
+    default PcmSubstream dup() {
+        throw new ErrnoException(Errno.ENOSYS, "dup", state(),
+                getClass().getName(), "this handle cannot be duplicated");
+    }
+
+    /**
+     * Closes this handle. The last handle on the substream drops the stream, frees
+     * the hardware setup and gives the substream back to its card. Idempotent.
+     */
     @Override
     void close();
 }

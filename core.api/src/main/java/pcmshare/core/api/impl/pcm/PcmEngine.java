@@ -116,6 +116,6 @@ public final class PcmEngine implements PcmCore {
         if (card == null) {
             throw new ErrnoException(ENODEV, "open", null, cardId, "no card " + cardId);
         }
-        return card.open(device, direction, subdevice, nonBlocking, allocator.get(), pointerLimit);
+        return new SubstreamHandle(card.open(device, direction, subdevice, nonBlocking, allocator.get(), pointerLimit));
     }
 }

@@ -124,6 +124,8 @@ final class Substream implements PcmSubstream {
     private long twake;
     private int waiters;
     private int mmapCount;
+    /** Handles on this substream ({@link SubstreamHandle}); the last one to close closes it. */
+    private int handles = 1;
 
     Substream(Card card, int device, Direction direction, int subdevice, HwConstraints constraints,
             MemoryAllocator allocator, long pointerLimit, boolean nonBlocking) {
@@ -1739,6 +1741,43 @@ final class Substream implements PcmSubstream {
             checkUsable("delay");
             doHwsync("delay");
             return playback ? hwAvail() : captureAvail();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- handles
+
+    /** One more handle on this open substream (O_APPEND): no new open. */
+    void retainHandle() {
+        lock.lock();
+        try {
+            checkUsable("dup");
+            handles++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** One handle fewer; the last one really closes the substream. */
+    void releaseHandle() {
+        boolean last;
+        lock.lock();
+        try {
+            last = --handles == 0;
+        } finally {
+            lock.unlock();
+        }
+        if (last) {
+            close();
+        }
+    }
+
+    /** Open handles on this substream. */
+    int handles() {
+        lock.lock();
+        try {
+            return handles;
         } finally {
             lock.unlock();
         }

@@ -63,7 +63,7 @@ final class Rig implements AutoCloseable {
     }
 
     Substream open(Direction d) {
-        return (Substream) engine.open(cardId, 0, d, -1, false);
+        return SubstreamHandle.substreamOf(engine.open(cardId, 0, d, -1, false));
     }
 
     Substream setup(Direction d) {

@@ -1,0 +1,270 @@
+package pcmshare.core.api.impl.pcm;
+
+import static pcmshare.core.api.errno.Errno.EBADF;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+import pcmshare.core.api.errno.ErrnoException;
+import pcmshare.core.api.pcm.Direction;
+import pcmshare.core.api.pcm.HwConstraints;
+import pcmshare.core.api.pcm.HwParams;
+import pcmshare.core.api.pcm.MmapArea;
+import pcmshare.core.api.pcm.PcmMapping;
+import pcmshare.core.api.pcm.PcmState;
+import pcmshare.core.api.pcm.PcmStatus;
+import pcmshare.core.api.pcm.PcmSubstream;
+import pcmshare.core.api.pcm.PeriodListener;
+import pcmshare.core.api.pcm.SwParams;
+
+/**
+ * One handle on an open {@link Substream}, as one open file on a kernel PCM
+ * device: {@code PcmCore.open} makes the first, {@link #dup()} more (the
+ * kernel's O_APPEND). The substream, its runtime and its buffer live until the
+ * last handle closes; closing a handle that is not the last only makes that
+ * handle unusable (EBADF). Everything else is the substream's.
+ */
+final class SubstreamHandle implements PcmSubstream {
+    private static final VarHandle CLOSED;
+
+    static {
+        try {
+            CLOSED = MethodHandles.lookup().findVarHandle(SubstreamHandle.class, "closed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Substream substream;
+    private volatile boolean closed;
+
+    SubstreamHandle(Substream substream) {
+        this.substream = substream;
+    }
+
+    /** The substream behind a handle the core made, or null for any other handle. */
+    static Substream substreamOf(PcmSubstream handle) {
+        if (handle instanceof SubstreamHandle h) {
+            return h.substream;
+        }
+        return handle instanceof Substream s ? s : null;
+    }
+
+    Substream substream() {
+        return substream;
+    }
+
+    private Substream open(String op) {
+        if (closed) {
+            throw new ErrnoException(EBADF, op, substream.state(), null, "this handle on " + substream
+                    + " is closed");
+        }
+        return substream;
+    }
+
+    @Override
+    public PcmSubstream dup() {
+        Substream s = open("dup");
+        s.retainHandle();
+        return new SubstreamHandle(s);
+    }
+
+    @Override
+    public void close() {
+        if (CLOSED.compareAndSet(this, false, true)) {
+            substream.releaseHandle();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return (closed ? "closed handle on " : "handle on ") + substream;
+    }
+
+    @Override
+    public String cardId() {
+        return substream.cardId();
+    }
+
+    @Override
+    public int device() {
+        return substream.device();
+    }
+
+    @Override
+    public Direction direction() {
+        return substream.direction();
+    }
+
+    @Override
+    public int subdevice() {
+        return substream.subdevice();
+    }
+
+    @Override
+    public HwConstraints constraints() {
+        return substream.constraints();
+    }
+
+    @Override
+    public void setNonBlocking(boolean nonBlocking) {
+        open("nonblock").setNonBlocking(nonBlocking);
+    }
+
+    @Override
+    public boolean isNonBlocking() {
+        return substream.isNonBlocking();
+    }
+
+    @Override
+    public HwParams hwParams(HwParams params) {
+        return open("hw_params").hwParams(params);
+    }
+
+    @Override
+    public HwParams hwParams() {
+        return open("hw_params").hwParams();
+    }
+
+    @Override
+    public void hwFree() {
+        open("hw_free").hwFree();
+    }
+
+    @Override
+    public SwParams swParams(SwParams params) {
+        return open("sw_params").swParams(params);
+    }
+
+    @Override
+    public SwParams swParams() {
+        return open("sw_params").swParams();
+    }
+
+    @Override
+    public void prepare() {
+        open("prepare").prepare();
+    }
+
+    @Override
+    public void start() {
+        open("start").start();
+    }
+
+    @Override
+    public void drop() {
+        open("drop").drop();
+    }
+
+    @Override
+    public void drain() {
+        open("drain").drain();
+    }
+
+    @Override
+    public void pause(boolean push) {
+        open("pause").pause(push);
+    }
+
+    @Override
+    public void suspend() {
+        open("suspend").suspend();
+    }
+
+    @Override
+    public void resume() {
+        open("resume").resume();
+    }
+
+    @Override
+    public void reset() {
+        open("reset").reset();
+    }
+
+    @Override
+    public long write(MemorySegment src, long frames) {
+        return open("write").write(src, frames);
+    }
+
+    @Override
+    public long write(MemorySegment[] channels, long frames) {
+        return open("write").write(channels, frames);
+    }
+
+    @Override
+    public long read(MemorySegment dst, long frames) {
+        return open("read").read(dst, frames);
+    }
+
+    @Override
+    public long read(MemorySegment[] channels, long frames) {
+        return open("read").read(channels, frames);
+    }
+
+    @Override
+    public PcmMapping map() {
+        return open("mmap").map();
+    }
+
+    @Override
+    public MmapArea mmapBegin(long frames) {
+        return open("mmap_begin").mmapBegin(frames);
+    }
+
+    @Override
+    public long mmapCommit(long offset, long frames) {
+        return open("mmap_commit").mmapCommit(offset, frames);
+    }
+
+    @Override
+    public long rewind(long frames) {
+        return open("rewind").rewind(frames);
+    }
+
+    @Override
+    public long forward(long frames) {
+        return open("forward").forward(frames);
+    }
+
+    @Override
+    public boolean waitAvail(long timeoutNanos) {
+        return open("wait").waitAvail(timeoutNanos);
+    }
+
+    @Override
+    public void hwsync() {
+        open("hwsync").hwsync();
+    }
+
+    @Override
+    public PcmState state() {
+        return substream.state();
+    }
+
+    @Override
+    public PcmStatus status() {
+        return open("status").status();
+    }
+
+    @Override
+    public long avail() {
+        return open("avail").avail();
+    }
+
+    @Override
+    public long delay() {
+        return open("delay").delay();
+    }
+
+    @Override
+    public void addPeriodListener(PeriodListener listener) {
+        open("add_period_listener").addPeriodListener(listener);
+    }
+
+    @Override
+    public boolean removePeriodListener(PeriodListener listener) {
+        // allowed after close, as on the substream itself
+        return substream.removePeriodListener(listener);
+    }
+}
