@@ -1913,7 +1913,9 @@ final class Substream implements PcmSubstream {
             throw refuse(EINVAL, "link", other, "cannot link a substream to itself");
         }
         if (!(other instanceof Substream b)) {
-            throw refuse(EBADFD, "link", other, "not a substream of this core");
+            // the value names the type only: a foreign object's toString is not ours to call
+            throw refuse(EBADFD, "link", other == null ? null : other.getClass().getName(),
+                    "not a substream of this core");
         }
         SubstreamGroup.LINKS.lock();
         try {
