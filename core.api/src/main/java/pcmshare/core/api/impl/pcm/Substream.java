@@ -1884,6 +1884,8 @@ final class Substream implements PcmSubstream {
     /** The card went away: the stream stops and the driver is let go; the buffer stays until close. */
     void disconnect() {
         lock.lock();
+        // the group lock keeps a link transaction from telling a driver that has let go
+        SubstreamGroup g = lockGroup();
         try {
             if (closed || state == DISCONNECTED) {
                 return;
@@ -1900,6 +1902,7 @@ final class Substream implements PcmSubstream {
             releaseDriver();
             sleep.signalAll();
         } finally {
+            g.lock.unlock();
             lock.unlock();
         }
     }
@@ -2055,9 +2058,9 @@ final class Substream implements PcmSubstream {
     }
 
     /**
-     * The notices for every substream in {@code affected}: the other members of
-     * {@code group} when it is one of them and the group has several, else
-     * nothing. Under the stream locks of all of them.
+     * The notices for every substream in {@code affected} whose driver is still
+     * there: the other members of {@code group} when it is one of them and the
+     * group has several, else the empty set. Under the stream locks of all of them.
      */
     private static List<Notice> notices(Substream[] affected, Substream[] group) {
         List<Notice> out = new ArrayList<>(affected.length);

@@ -436,7 +436,41 @@ class LinkTest {
         assertStates(SETUP, cap, play);
     }
 
+    @Test
+    void groupDrop_leavesAMemberWhoseCardWentAwayDisconnected() {
+        Substream a = rig.preparedFree("probe", CAPTURE);
+        Substream b = rig.preparedFree("toy", CAPTURE);
+        a.link(b);
+        a.start();
+        rig.engine.removeCard(rig.toy);
+        assertStates(PcmState.DISCONNECTED, b);
+        a.drop();
+        assertStates(SETUP, a);
+        assertStates(PcmState.DISCONNECTED, b);
+        // it stays in the group until closed, and then leaves it
+        assertThat(a.linkedWith()).containsExactly(b);
+        b.close();
+        assertThat(a.linkedWith()).isEmpty();
+    }
+
     // ---- the link-changed notification
+
+    @Test
+    void linkChanged_isNotDeliveredToADriverThatWentAway() {
+        Substream a = rig.prepared("probe", CAPTURE);
+        Substream b = rig.prepared("toy", CAPTURE);
+        Substream c = rig.prepared("toy", CAPTURE);
+        a.link(b);
+        a.link(c);
+        ProbeCard.Stream ha = rig.probe.last();
+        assertThat(ha.linkChanges()).hasSize(2);
+        rig.engine.removeCard(rig.probe);
+        assertThat(ha.isClosed()).isTrue();
+        b.unlink();
+        a.close();
+        assertThat(ha.linkChanges()).hasSize(2);
+        assertThat(c.linkedWith()).isEmpty();
+    }
 
     @Test
     void linkChanged_tellsEveryMemberItsNewSet_onLinkUnlinkAndDissolve() {
