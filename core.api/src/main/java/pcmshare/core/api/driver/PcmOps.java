@@ -66,7 +66,12 @@ public interface PcmOps {
      * unlink itself. Calls into the core from this thread do not wait.
      *
      * <p>The set is unmodifiable, in a fixed order, and its views stay the same
-     * objects for as long as their substreams are open. An exception thrown
+     * objects for as long as their substreams are open. A driver that follows
+     * a linked card's timing (a loopback pacing itself on the linked card's
+     * clock) keeps the views it is given here and reads their clock, hardware
+     * parameters and pointer lock-free, also from its trigger; the next start
+     * of the group cannot come before this call has returned. A closing member
+     * is told the empty set before its {@link #close()}. An exception thrown
      * here is ignored: the link has already changed. Default: nothing.
      *
      * @param linkedWith the other members of the group now; empty when unlinked
