@@ -6,6 +6,7 @@ import static pcmshare.core.api.errno.Errno.EPERM;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import pcmshare.core.api.errno.Errno;
@@ -19,6 +20,7 @@ import pcmshare.core.api.pcm.PcmState;
 import pcmshare.core.api.pcm.PcmStatus;
 import pcmshare.core.api.pcm.PcmSubstream;
 import pcmshare.core.api.pcm.PeriodListener;
+import pcmshare.core.api.pcm.SubstreamView;
 import pcmshare.core.api.pcm.SwParams;
 import pcmshare.core.api.sharing.anondup.PcmPermission;
 import pcmshare.core.api.sharing.anondup.PcmPermissions;
@@ -41,6 +43,7 @@ final class RestrictedHandle implements PcmSubstream {
     private static final int RW = PcmPermission.RW.bit();
     private static final int STATUS = PcmPermission.STATUS.bit();
     private static final int PARAMS = PcmPermission.PARAMS.bit();
+    private static final int LINK = PcmPermission.LINK.bit();
     private static final int TRIGGER = PcmPermission.TRIGGER.bit();
     private static final int POINTER = PcmPermission.POINTER.bit();
     private static final int POWER = PcmPermission.POWER.bit();
@@ -609,5 +612,35 @@ final class RestrictedHandle implements PcmSubstream {
     public boolean removePeriodListener(PeriodListener listener) {
         // never refused: a holder may always stop listening, also after revoke
         return inner.removePeriodListener(listener);
+    }
+
+    @Override
+    public void link(PcmSubstream other) {
+        check(LINK, "link");
+        try {
+            inner.link(other);
+        } catch (ErrnoException e) {
+            throw failure(e, "link");
+        }
+    }
+
+    @Override
+    public void unlink() {
+        check(LINK, "unlink");
+        try {
+            inner.unlink();
+        } catch (ErrnoException e) {
+            throw failure(e, "unlink");
+        }
+    }
+
+    @Override
+    public Set<SubstreamView> linkedWith() {
+        check(STATUS, "linked_with");
+        try {
+            return inner.linkedWith();
+        } catch (ErrnoException e) {
+            throw failure(e, "linked_with");
+        }
     }
 }

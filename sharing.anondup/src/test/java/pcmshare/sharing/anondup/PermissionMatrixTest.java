@@ -92,6 +92,9 @@ class PermissionMatrixTest {
         row("avail()", STATUS);
         row("delay()", STATUS);
         row("addPeriodListener(PeriodListener)", STATUS);
+        row("linkedWith()", STATUS);
+        row("link(PcmSubstream)", PcmPermission.LINK);
+        row("unlink()", PcmPermission.LINK);
         TABLE.put("removePeriodListener(PeriodListener)", ANY);
         TABLE.put("dup()", ANY);
         TABLE.put("close()", ANY);
@@ -221,6 +224,8 @@ class PermissionMatrixTest {
                 args[i] = Rig.STD.withAccess(Access.MMAP_INTERLEAVED);
             } else if (t == SwParams.class) {
                 args[i] = original.swParams();
+            } else if (t == PcmSubstream.class) {
+                args[i] = original; // linking to itself: EINVAL once permitted
             } else if (t == PeriodListener.class) {
                 args[i] = (PeriodListener) (substream, hwPtr) -> { };
             } else {

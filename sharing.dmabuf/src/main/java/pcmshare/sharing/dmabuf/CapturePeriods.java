@@ -10,6 +10,7 @@ import pcmshare.core.api.pcm.PcmState;
 import pcmshare.core.api.pcm.PcmStatus;
 import pcmshare.core.api.pcm.PcmSubstream;
 import pcmshare.core.api.pcm.PeriodListener;
+import pcmshare.core.api.pcm.SubstreamView;
 
 /**
  * The fences of an exported capture buffer, one per period: the capture writes
@@ -71,7 +72,7 @@ final class CapturePeriods implements PeriodListener {
     }
 
     @Override
-    public synchronized void periodElapsed(PcmSubstream substream, long hwPtr) {
+    public synchronized void periodElapsed(SubstreamView substream, long hwPtr) {
         if (closed) {
             return;
         }
@@ -91,7 +92,7 @@ final class CapturePeriods implements PeriodListener {
     }
 
     @Override
-    public synchronized void stopped(PcmSubstream substream, PcmState state) {
+    public synchronized void stopped(SubstreamView substream, PcmState state) {
         if (closed) {
             return;
         }

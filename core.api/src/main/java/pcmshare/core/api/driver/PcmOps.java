@@ -1,5 +1,9 @@
 package pcmshare.core.api.driver;
 
+import pcmshare.core.api.pcm.SubstreamView;
+
+import java.util.Set;
+
 import pcmshare.core.api.pcm.HwParams;
 
 /**
@@ -12,6 +16,13 @@ import pcmshare.core.api.pcm.HwParams;
  * the call: the lock is reentrant). The other ops may block briefly.
  * Failures are reported by throwing
  * {@link pcmshare.core.api.errno.ErrnoException}.
+ *
+ * <p>Linked substreams (an application's {@code PcmSubstream.link}, ALSA's
+ * snd_pcm_link) take every trigger together: the core calls {@link #trigger}
+ * on each member of the group with all their locks held, and each member gets
+ * the same trigger timestamp. The members may belong to different cards and
+ * drivers. A driver learns which substreams one of its substreams is linked
+ * with from {@link #linkChanged}.
  */
 public interface PcmOps {
 
@@ -35,6 +46,40 @@ public interface PcmOps {
 
     /** The hardware position in frames within the buffer, in [0, buffer size), or {@link #POINTER_XRUN}. Must not block. */
     long pointer();
+
+    /**
+     * The set of substreams this substream is linked with changed; {@code
+     * linkedWith} is the new set, without this substream itself, and empty when
+     * it is no longer linked (unlinked, its group dissolved, or it is being
+     * closed). Called for every member whose set changed, on the thread that
+     * called link, unlink or close, before that call returns. Notifications are
+     * delivered one at a time, in the order the links changed.
+     *
+     * <p>While it runs, no trigger of this substream's group can run: a start,
+     * stop, pause, prepare, reset, drain, suspend or resume of any member (and
+     * an xrun stop of the group) waits until every member has been told. It
+     * is <em>not</em> called with the stream locks held, so unlike
+     * {@link #trigger} it may block briefly, take the driver's own locks (the
+     * same ones its trigger takes) and read the {@link PcmRuntime} and the
+     * {@link SubstreamView} views. It must not wait for a thread that is
+     * triggering a member of the group, nor for one calling
+     * {@link PcmRuntime#xrun()} or {@link PcmRuntime#periodElapsed()} on a
+     * member (an xrun stop of the group waits for this call), nor call link or
+     * unlink itself. Calls into the core from this thread do not wait.
+     *
+     * <p>The set is unmodifiable, in a fixed order, and its views stay the same
+     * objects for as long as their substreams are open. A driver that follows
+     * a linked card's timing (a loopback pacing itself on the linked card's
+     * clock) keeps the views it is given here and reads their clock, hardware
+     * parameters and pointer lock-free, also from its trigger; the next start
+     * of the group cannot come before this call has returned. A closing member
+     * is told the empty set before its {@link #close()}. An exception thrown
+     * here is ignored: the link has already changed. Default: nothing.
+     *
+     * @param linkedWith the other members of the group now; empty when unlinked
+     */
+    default void linkChanged(Set<SubstreamView> linkedWith) {
+    }
 
     /** The substream is closed; the driver lets go of the runtime. */
     default void close() {

@@ -1,6 +1,7 @@
 package pcmshare.core.api.pcm;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Set;
 
 import pcmshare.core.api.errno.Errno;
 import pcmshare.core.api.errno.ErrnoException;
@@ -95,6 +96,35 @@ public interface PcmSubstream extends AutoCloseable {
 
     /** Resets the pointers (SNDRV_PCM_IOCTL_RESET): appl_ptr = hw_ptr, nothing queued. */
     void reset();
+
+    // ---- links -------------------------------------------------------------
+
+    /**
+     * Links {@code other} to this substream (SNDRV_PCM_IOCTL_LINK): from then on
+     * start, drop, pause, prepare, reset, drain, suspend and resume on any member
+     * of the group act on every member at once, checked on all first, undone on
+     * all when one fails, with one trigger timestamp; an xrun stops them all.
+     * This substream may already be in a group ({@code other} joins it); the
+     * two may belong to different cards and drivers. The drivers are told the new
+     * links ({@code PcmOps.linkChanged}) before this returns.
+     *
+     * @throws pcmshare.core.api.errno.ErrnoException EINVAL when {@code other} is
+     *         this substream; EBADFD when this substream is in OPEN, when the two
+     *         states differ, or when {@code other} is not a substream of this core;
+     *         EALREADY when {@code other} is already linked; EBADF when either is closed
+     */
+    void link(PcmSubstream other);
+
+    /**
+     * Takes this substream out of its group (SNDRV_PCM_IOCTL_UNLINK); a group
+     * left with one member is dissolved. Closing a substream unlinks it.
+     *
+     * @throws pcmshare.core.api.errno.ErrnoException EALREADY when it is not linked
+     */
+    void unlink();
+
+    /** The other members of this substream's group, in a fixed order; empty when it is not linked. */
+    Set<SubstreamView> linkedWith();
 
     // ---- transfers ----------------------------------------------------------
 
@@ -201,8 +231,9 @@ public interface PcmSubstream extends AutoCloseable {
     }
 
     /**
-     * Closes this handle. The last handle on the substream drops the stream, frees
-     * the hardware setup and gives the substream back to its card. Idempotent.
+     * Closes this handle. The last handle on the substream drops it (every member
+     * of its group, as ALSA does), unlinks it, frees the hardware setup and gives
+     * the substream back to its card. Idempotent.
      */
     @Override
     void close();

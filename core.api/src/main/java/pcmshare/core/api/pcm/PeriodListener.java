@@ -23,7 +23,7 @@ public interface PeriodListener {
      * @param substream the substream
      * @param hwPtr     the new hardware pointer, in [0, boundary)
      */
-    void periodElapsed(PcmSubstream substream, long hwPtr);
+    void periodElapsed(SubstreamView substream, long hwPtr);
 
     /**
      * The stream stopped (drop, drain done, xrun, close) or its card went away:
@@ -32,6 +32,6 @@ public interface PeriodListener {
      * @param substream the substream
      * @param state     the state it stopped in
      */
-    default void stopped(PcmSubstream substream, PcmState state) {
+    default void stopped(SubstreamView substream, PcmState state) {
     }
 }

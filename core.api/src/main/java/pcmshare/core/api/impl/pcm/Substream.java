@@ -1,6 +1,7 @@
 package pcmshare.core.api.impl.pcm;
 
 import static pcmshare.core.api.errno.Errno.EAGAIN;
+import static pcmshare.core.api.errno.Errno.EALREADY;
 import static pcmshare.core.api.errno.Errno.EBADF;
 import static pcmshare.core.api.errno.Errno.EBADFD;
 import static pcmshare.core.api.errno.Errno.EBUSY;
@@ -23,11 +24,19 @@ import static pcmshare.core.api.pcm.PcmState.XRUN;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import pcmshare.core.api.clock.Clock;
+import pcmshare.core.api.pcm.SubstreamView;
 import pcmshare.core.api.driver.PcmOps;
 import pcmshare.core.api.driver.PcmRuntime;
 import pcmshare.core.api.driver.Trigger;
@@ -68,6 +77,10 @@ final class Substream implements PcmSubstream {
     private static final long DRAIN_MIN_TIMEOUT_NANOS = 100_000_000L;
     /** Slack of the double-acknowledged interrupt check, in place of the kernel's one jiffy. */
     private static final long INTERRUPT_SLACK_NANOS = 1_000_000L;
+    private static final AtomicLong SERIALS = new AtomicLong();
+
+    /** Unique in the JVM; orders stream locks when a group takes several. */
+    final long serial = SERIALS.incrementAndGet();
 
     private final Card card;
     private final int device;
@@ -82,17 +95,22 @@ final class Substream implements PcmSubstream {
     final ReentrantLock lock = new ReentrantLock();
     private final Condition sleep = lock.newCondition();
     private final DriverRuntime runtime = new DriverRuntime();
-    private final SubstreamGroup group;
+    private final LinkView linkView = new LinkView();
+    /** Written under {@link SubstreamGroup#LINKS}, the group lock and this stream lock; stable under any of them. */
+    private volatile SubstreamGroup group;
     private volatile boolean nonBlocking;
 
     private PcmOps ops;
     private boolean driverReleased;
     private boolean closed;
+    /** Set once close began: the handle refuses everything but close while it stops, unlinks and lets go. */
+    private volatile boolean closing;
 
     private volatile PcmState state = OPEN;
     private PcmState suspendedState = OPEN;
 
-    private HwParams hw;
+    /** Volatile for the lock-free {@link SubstreamView} view. */
+    private volatile HwParams hw;
     private SharedMemory bufferMemory;
     private MemorySegment buffer;
     private MemorySegment silenceSource;
@@ -205,7 +223,7 @@ final class Substream implements PcmSubstream {
 
     /** Every operation first: a closed handle is EBADF, a disconnected card EBADFD. */
     private void checkUsable(String op) {
-        if (closed) {
+        if (closed || closing) {
             throw refuse(EBADF, op, null, "substream handle is closed");
         }
         if (state == DISCONNECTED) {
@@ -445,7 +463,60 @@ final class Substream implements PcmSubstream {
      * done if one fails), post on every member with one timestamp.
      */
     private void action(Action a, PcmState arg) {
-        Substream[] members = group.members();
+        SubstreamGroup g = lockGroup();
+        try {
+            Substream[] members = g.members();
+            if (members.length == 1) {
+                runAction(a, arg, members);
+                return;
+            }
+            // the group lock keeps every other multi-lock taker out, so the order only matters to link
+            int locked = 0;
+            try {
+                for (Substream m : members) {
+                    m.lock.lock();
+                    locked++;
+                }
+                runAction(a, arg, members);
+            } finally {
+                for (int i = locked - 1; i >= 0; i--) {
+                    members[i].lock.unlock();
+                }
+            }
+        } finally {
+            g.lock.unlock();
+        }
+    }
+
+    /**
+     * snd_pcm_stream_group_ref: takes this substream's group lock with the
+     * stream lock held. When the group lock is busy (another member's action,
+     * or a link transaction telling the drivers) the stream lock is dropped
+     * while waiting, to keep the group-then-stream order, and the group is
+     * looked up again afterwards in case a link moved this substream.
+     */
+    private SubstreamGroup lockGroup() {
+        for (;;) {
+            SubstreamGroup g = group;
+            if (g.lock.tryLock()) {
+                return g;
+            }
+            int holds = lock.getHoldCount();
+            for (int i = 0; i < holds; i++) {
+                lock.unlock();
+            }
+            g.lock.lock();
+            for (int i = 0; i < holds; i++) {
+                lock.lock();
+            }
+            if (group == g) {
+                return g;
+            }
+            g.lock.unlock();
+        }
+    }
+
+    private void runAction(Action a, PcmState arg, Substream[] members) {
         for (Substream m : members) {
             a.pre(m, arg);
         }
@@ -549,7 +620,8 @@ final class Substream implements PcmSubstream {
     }
 
     private void postStop(PcmState target, long ts) {
-        if (state != target) {
+        // a group stop must not bring a member whose card went away back to life
+        if (state != target && state != DISCONNECTED) {
             triggerTimestamp = ts;
             if (target == XRUN) {
                 xrunCount++;
@@ -903,7 +975,8 @@ final class Substream implements PcmSubstream {
                     return;
                 }
                 long timeout = Math.max(DRAIN_MIN_TIMEOUT_NANOS, toCheck.bufferNanos * 11 / 10);
-                boolean timedOut = !awaitUntil(clock.nanoTime() + timeout, "drain");
+                boolean timedOut = toCheck == this ? !awaitUntil(clock.nanoTime() + timeout, "drain")
+                        : !awaitDrainOf(toCheck, timeout);
                 if (state == DISCONNECTED) {
                     throw refuse(ENODEV, "drain", card.id(), "card disconnected while draining");
                 }
@@ -917,6 +990,31 @@ final class Substream implements PcmSubstream {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Waits, as snd_pcm_drain does, on a linked playback member's wait queue
+     * until it leaves DRAINING or {@code timeout} passes on its card's clock.
+     * This stream lock is dropped meanwhile (never two stream locks at once
+     * outside the group lock). Returns false on timeout.
+     */
+    private boolean awaitDrainOf(Substream other, long timeout) {
+        int holds = lock.getHoldCount();
+        for (int i = 0; i < holds; i++) {
+            lock.unlock();
+        }
+        try {
+            other.lock.lock();
+            try {
+                return other.state != DRAINING || other.awaitUntil(other.clock.nanoTime() + timeout, "drain");
+            } finally {
+                other.lock.unlock();
+            }
+        } finally {
+            for (int i = 0; i < holds; i++) {
+                lock.lock();
+            }
         }
     }
 
@@ -1789,19 +1887,28 @@ final class Substream implements PcmSubstream {
     public void close() {
         lock.lock();
         try {
-            if (closed) {
+            if (closed || closing) {
                 return;
             }
+            closing = true;
             if (state != OPEN && state != DISCONNECTED) {
                 try {
                     if (state == PAUSED) {
                         releasePauseQuietly();
                     }
+                    // snd_pcm_release_substream drops first: a linked group stops as a whole
                     action(STOP, SETUP);
                 } catch (RuntimeException ignored) {
                     // closing must succeed whatever the driver says
                 }
             }
+        } finally {
+            lock.unlock();
+        }
+        // pcm_release_private: out of the group before the driver lets go, its partners told
+        unlink("close", true);
+        lock.lock();
+        try {
             releaseDriver();
             uninstall();
             closed = true;
@@ -1818,6 +1925,8 @@ final class Substream implements PcmSubstream {
     /** The card went away: the stream stops and the driver is let go; the buffer stays until close. */
     void disconnect() {
         lock.lock();
+        // the group lock keeps a link transaction from telling a driver that has let go
+        SubstreamGroup g = lockGroup();
         try {
             if (closed || state == DISCONNECTED) {
                 return;
@@ -1835,7 +1944,301 @@ final class Substream implements PcmSubstream {
             releaseDriver();
             sleep.signalAll();
         } finally {
+            g.lock.unlock();
             lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- links
+
+    /** snd_pcm_link: {@code other} joins this substream's group. */
+    @Override
+    public void link(PcmSubstream other) {
+        Substream b = SubstreamHandle.substreamOf(other);
+        if (b == this) {
+            throw refuse(EINVAL, "link", name(), "cannot link a substream to itself");
+        }
+        if (b == null) {
+            // the value names the type only: a foreign object's toString is not ours to call
+            throw refuse(EBADFD, "link", other == null ? null : other.getClass().getName(),
+                    "not a substream of this core");
+        }
+        SubstreamGroup.LINKS.lock();
+        try {
+            // memberships only change under LINKS, so both groups are stable from here
+            SubstreamGroup ga = group;
+            SubstreamGroup gb = b.group;
+            SubstreamGroup first = ga.serial <= gb.serial ? ga : gb;
+            SubstreamGroup second = first == ga ? gb : ga;
+            first.lock.lock();
+            try {
+                second.lock.lock();
+                try {
+                    Substream[] joined = with(ga.members(), b);
+                    List<Notice> notices;
+                    Substream[] locked = union(joined, gb.members());
+                    lockAll(locked);
+                    try {
+                        checkUsable("link");
+                        if (b.closed || b.closing) {
+                            throw refuse(EBADFD, "link", b.name(), "the other substream is closed");
+                        }
+                        if (state == OPEN) {
+                            throw refuse(EBADFD, "link", b.name(), "no hardware parameters yet");
+                        }
+                        if (state != b.state) {
+                            throw refuse(EBADFD, "link", b.state, "states differ: " + b.name() + " is " + b.state);
+                        }
+                        if (gb.size() > 1) {
+                            throw refuse(EALREADY, "link", b.name(), b.name() + " is already linked");
+                        }
+                        ga.members(joined);
+                        b.group = ga;
+                        notices = notices(joined, joined);
+                    } finally {
+                        unlockAll(locked);
+                    }
+                    // still holding the group lock: no trigger of the group runs until every driver is told
+                    deliver(notices);
+                } finally {
+                    second.lock.unlock();
+                }
+            } finally {
+                first.lock.unlock();
+            }
+        } finally {
+            SubstreamGroup.LINKS.unlock();
+        }
+    }
+
+    @Override
+    public void unlink() {
+        unlink("unlink", false);
+    }
+
+    /**
+     * snd_pcm_unlink: this substream leaves its group; a group left with one
+     * member is dissolved. {@code quietly} (close): no checks, nothing when not linked.
+     */
+    private void unlink(String op, boolean quietly) {
+        SubstreamGroup.LINKS.lock();
+        try {
+            SubstreamGroup g = group;
+            List<SubstreamGroup> fresh = new ArrayList<>(2);
+            g.lock.lock();
+            try {
+                Substream[] members = g.members();
+                List<Notice> notices;
+                lockAll(members);
+                try {
+                    if (!quietly) {
+                        checkUsable(op);
+                    }
+                    if (members.length == 1) {
+                        if (quietly) {
+                            return;
+                        }
+                        throw refuse(EALREADY, op, null, "not linked");
+                    }
+                    Substream[] rest = without(members, this);
+                    // the new groups are locked before anyone can see them: their triggers wait for the notices too
+                    group = soloGroup(this, fresh);
+                    if (rest.length == 1) {
+                        rest[0].group = soloGroup(rest[0], fresh);
+                    }
+                    g.members(rest);
+                    notices = notices(members, rest);
+                } finally {
+                    unlockAll(members);
+                }
+                deliver(notices);
+            } finally {
+                for (SubstreamGroup n : fresh) {
+                    n.lock.unlock();
+                }
+                g.lock.unlock();
+            }
+        } finally {
+            SubstreamGroup.LINKS.unlock();
+        }
+    }
+
+    private static SubstreamGroup soloGroup(Substream s, List<SubstreamGroup> fresh) {
+        SubstreamGroup g = new SubstreamGroup(s);
+        g.lock.lock();
+        fresh.add(g);
+        return g;
+    }
+
+    @Override
+    public Set<SubstreamView> linkedWith() {
+        lock.lock();
+        try {
+            // the membership cannot change while this stream lock is held
+            Substream[] members = group.members();
+            if (members.length == 1) {
+                return Set.of();
+            }
+            // views, never the substreams: a partner must not gain rights through its group
+            Set<SubstreamView> others = new LinkedHashSet<>();
+            for (Substream m : members) {
+                if (m != this) {
+                    others.add(m.linkView);
+                }
+            }
+            return Collections.unmodifiableSet(others);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The read-only view partners and listeners get of this substream. */
+    SubstreamView view() {
+        return linkView;
+    }
+
+    /** This substream's group now (tests check the invariants with it). */
+    SubstreamGroup group() {
+        return group;
+    }
+
+    /** A driver to tell and what to tell it. */
+    private record Notice(Substream to, PcmOps ops, Set<SubstreamView> linkedWith) {
+    }
+
+    /**
+     * The notices for every substream in {@code affected} whose driver is still
+     * there: the other members of {@code group} when it is one of them and the
+     * group has several, else the empty set. Under the stream locks of all of them.
+     */
+    private static List<Notice> notices(Substream[] affected, Substream[] group) {
+        List<Notice> out = new ArrayList<>(affected.length);
+        for (Substream s : affected) {
+            if (s.driverReleased || s.ops == null) {
+                continue;
+            }
+            Set<SubstreamView> with = new LinkedHashSet<>();
+            if (group.length > 1 && Arrays.asList(group).contains(s)) {
+                for (Substream m : group) {
+                    if (m != s) {
+                        with.add(m.linkView);
+                    }
+                }
+            }
+            out.add(new Notice(s, s.ops, with.isEmpty() ? Set.of() : Collections.unmodifiableSet(with)));
+        }
+        return out;
+    }
+
+    /** Tells the drivers, with no stream lock held; a driver's failure changes nothing. */
+    private static void deliver(List<Notice> notices) {
+        for (Notice n : notices) {
+            try {
+                n.ops().linkChanged(n.linkedWith());
+            } catch (RuntimeException ignored) {
+                // the link has changed already; the driver keeps its previous idea of it
+            }
+        }
+    }
+
+    private static Substream[] with(Substream[] members, Substream added) {
+        Substream[] out = Arrays.copyOf(members, members.length + 1);
+        out[members.length] = added;
+        Arrays.sort(out, (x, y) -> Long.compare(x.serial, y.serial));
+        return out;
+    }
+
+    private static Substream[] without(Substream[] members, Substream removed) {
+        Substream[] out = new Substream[members.length - 1];
+        int i = 0;
+        for (Substream m : members) {
+            if (m != removed) {
+                out[i++] = m;
+            }
+        }
+        return out;
+    }
+
+    private static Substream[] union(Substream[] a, Substream[] b) {
+        LinkedHashSet<Substream> all = new LinkedHashSet<>(Arrays.asList(a));
+        all.addAll(Arrays.asList(b));
+        Substream[] out = all.toArray(new Substream[0]);
+        Arrays.sort(out, (x, y) -> Long.compare(x.serial, y.serial));
+        return out;
+    }
+
+    /** Stream locks by serial: the fixed order every multi-lock taker outside one group lock keeps. */
+    private static void lockAll(Substream[] bySerial) {
+        int locked = 0;
+        try {
+            for (Substream s : bySerial) {
+                s.lock.lock();
+                locked++;
+            }
+        } catch (RuntimeException | Error e) {
+            for (int i = locked - 1; i >= 0; i--) {
+                bySerial[i].lock.unlock();
+            }
+            throw e;
+        }
+    }
+
+    private static void unlockAll(Substream[] bySerial) {
+        for (int i = bySerial.length - 1; i >= 0; i--) {
+            bySerial[i].lock.unlock();
+        }
+    }
+
+    /** What a driver sees of a substream its own is linked with. */
+    private final class LinkView implements SubstreamView {
+        @Override
+        public String cardId() {
+            return card.id();
+        }
+
+        @Override
+        public String cardName() {
+            return card.info().name();
+        }
+
+        @Override
+        public int device() {
+            return device;
+        }
+
+        @Override
+        public Direction direction() {
+            return direction;
+        }
+
+        @Override
+        public int subdevice() {
+            return subdevice;
+        }
+
+        @Override
+        public Clock clock() {
+            return clock;
+        }
+
+        @Override
+        public HwParams hwParams() {
+            return hw;
+        }
+
+        @Override
+        public PcmState state() {
+            return state;
+        }
+
+        @Override
+        public long hwPtr() {
+            return hwPtr;
+        }
+
+        @Override
+        public String toString() {
+            return "linked " + name();
         }
     }
 
@@ -1911,7 +2314,7 @@ final class Substream implements PcmSubstream {
         PeriodListener[] ls = periodListeners;
         for (int i = 0; i < ls.length; i++) {
             try {
-                ls[i].periodElapsed(this, hwPtr);
+                ls[i].periodElapsed(linkView, hwPtr);
             } catch (RuntimeException ignored) {
                 // one listener's failure must not stop the period path or the others
             }
@@ -1923,7 +2326,7 @@ final class Substream implements PcmSubstream {
         PeriodListener[] ls = periodListeners;
         for (int i = 0; i < ls.length; i++) {
             try {
-                ls[i].stopped(this, state);
+                ls[i].stopped(linkView, state);
             } catch (RuntimeException ignored) {
                 // as above
             }

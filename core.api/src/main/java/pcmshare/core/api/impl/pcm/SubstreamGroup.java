@@ -1,23 +1,58 @@
 package pcmshare.core.api.impl.pcm;
 
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
 /**
- * The substreams that take trigger actions together. Today every substream is
- * its own group of one; snd_pcm_link semantics will put several in one group,
- * whose actions then run on all members with their locks held in a fixed order.
+ * The substreams that take trigger actions together (the kernel's struct
+ * snd_pcm_group). An unlinked substream is its own group of one; linking puts
+ * several in one group.
+ *
+ * <p>Lock order: {@link #LINKS}, then group locks by {@link #serial}, then
+ * stream locks by {@link Substream#serial}. An action holds its group's lock
+ * and then every member's stream lock; a thread that already holds a stream
+ * lock and cannot get the group lock at once drops its stream lock and waits
+ * for the group lock first, as snd_pcm_stream_group_ref does. Only link and
+ * unlink (under {@link #LINKS}) change a membership, holding the group lock
+ * and every affected member's stream lock; they keep the group lock while the
+ * drivers are told, so no action of the group runs meanwhile.
  */
 final class SubstreamGroup {
+    private static final AtomicLong SERIALS = new AtomicLong();
+
+    /** Serialises link and unlink, as the kernel's snd_pcm_link_rwsem. Taken before any other lock. */
+    static final ReentrantLock LINKS = new ReentrantLock();
+
+    final long serial = SERIALS.incrementAndGet();
+    /** Held by every action on the group and by a link transaction until its notifications are done. */
+    final ReentrantLock lock = new ReentrantLock();
     private volatile Substream[] members;
 
     SubstreamGroup(Substream only) {
         this.members = new Substream[] {only};
     }
 
-    /** The members; the array is never modified, so callers may iterate it without copying. */
+    /** The members by serial; the array is never modified, so callers may iterate it without copying. */
     Substream[] members() {
         return members;
     }
 
+    /** Replaces the members; under {@link #LINKS}, this lock and the stream locks of old and new members. */
+    void members(Substream[] bySerial) {
+        this.members = bySerial;
+    }
+
     int size() {
         return members.length;
+    }
+
+    /** Threads waiting to act on the group (tests use it to see a trigger wait for a link transaction). */
+    int waiting() {
+        return lock.getQueueLength();
+    }
+
+    @Override
+    public String toString() {
+        return "group#" + serial + java.util.Arrays.toString(members);
     }
 }

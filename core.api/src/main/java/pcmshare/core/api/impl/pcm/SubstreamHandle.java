@@ -5,6 +5,7 @@ import static pcmshare.core.api.errno.Errno.EBADF;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Set;
 
 import pcmshare.core.api.errno.ErrnoException;
 import pcmshare.core.api.pcm.Direction;
@@ -16,6 +17,7 @@ import pcmshare.core.api.pcm.PcmState;
 import pcmshare.core.api.pcm.PcmStatus;
 import pcmshare.core.api.pcm.PcmSubstream;
 import pcmshare.core.api.pcm.PeriodListener;
+import pcmshare.core.api.pcm.SubstreamView;
 import pcmshare.core.api.pcm.SwParams;
 
 /**
@@ -255,6 +257,21 @@ final class SubstreamHandle implements PcmSubstream {
     @Override
     public long delay() {
         return open("delay").delay();
+    }
+
+    @Override
+    public void link(PcmSubstream other) {
+        open("link").link(other);
+    }
+
+    @Override
+    public void unlink() {
+        open("unlink").unlink();
+    }
+
+    @Override
+    public Set<SubstreamView> linkedWith() {
+        return open("linked_with").linkedWith();
     }
 
     @Override

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import pcmshare.core.api.errno.Errno;
 import pcmshare.core.api.pcm.Direction;
 import pcmshare.core.api.pcm.PcmState;
-import pcmshare.core.api.pcm.PcmSubstream;
 import pcmshare.core.api.pcm.PeriodListener;
+import pcmshare.core.api.pcm.SubstreamView;
 
 /** The period hook: told after hw_ptr moves on each period, and of each stop. */
 class PeriodListenerTest {
@@ -21,13 +21,13 @@ class PeriodListenerTest {
         final List<String> events = new CopyOnWriteArrayList<>();
 
         @Override
-        public void periodElapsed(PcmSubstream substream, long hwPtr) {
+        public void periodElapsed(SubstreamView substream, long hwPtr) {
             // hw_ptr is already updated when the listener runs
-            events.add("period " + hwPtr + "/" + ((Substream) substream).runtime().hwPtr());
+            events.add("period " + hwPtr + "/" + substream.hwPtr());
         }
 
         @Override
-        public void stopped(PcmSubstream substream, PcmState state) {
+        public void stopped(SubstreamView substream, PcmState state) {
             events.add("stopped " + state);
         }
     }
