@@ -11,6 +11,10 @@ import pcmshare.core.api.clock.Clock;
  * every substream whose period completed and re-arms for the next deadline. A
  * stopped substream leaves the queue, and with none running nothing is armed.
  *
+ * <p>With a slack the timer is armed that much after the earliest deadline and
+ * serves every deadline passed by then: many substreams started at different
+ * times then cost a few firings per period instead of one each.
+ *
  * <p>Deadlines sit in a binary heap whose entries know their slot, so starting,
  * stopping and re-queueing a substream allocate nothing. Period-elapsed
  * reports go to the core after the queue's lock is let go: the core calls
@@ -20,6 +24,7 @@ import pcmshare.core.api.clock.Clock;
  */
 final class CardTimer {
     private final Clock clock;
+    private final long slackNanos;
     private final ReentrantLock queueLock = new ReentrantLock();
     private final ReentrantLock reportLock = new ReentrantLock();
     private final Runnable fire = this::fire;
@@ -31,8 +36,14 @@ final class CardTimer {
     private DummyStream[] due = new DummyStream[16];
     private long firings;
 
-    CardTimer(Clock clock) {
+    /**
+     * @param slackNanos how late a period may be reported so that deadlines close
+     *                   together are served by one firing (as hrtimer ranges and
+     *                   the kernel's timer slack); 0 reports every period on time
+     */
+    CardTimer(Clock clock, long slackNanos) {
         this.clock = clock;
+        this.slackNanos = slackNanos;
     }
 
     Clock clock() {
@@ -74,7 +85,7 @@ final class CardTimer {
                 siftUp(e.slot);
                 siftDown(e.slot);
             }
-            if (e.deadline < armedDeadline) {
+            if (e.deadline + slackNanos < armedDeadline) {
                 arm();
             }
         } finally {
@@ -169,11 +180,11 @@ final class CardTimer {
         }
     }
 
-    /** Arms the clock's timer at the earliest deadline, replacing any timer armed before. */
+    /** Arms the clock's timer at the earliest deadline plus the slack, replacing any timer armed before. */
     private void arm() {
         disarm();
         if (size > 0) {
-            armedDeadline = heap[0].deadline;
+            armedDeadline = heap[0].deadline + slackNanos;
             armed = clock.schedule(armedDeadline, fire);
         }
     }

@@ -80,7 +80,7 @@ public final class DummyCard implements SoundCardDriver {
 
     private CardTimer timerFor(Clock clock) {
         synchronized (timers) {
-            return timers.computeIfAbsent(clock, CardTimer::new);
+            return timers.computeIfAbsent(clock, c -> new CardTimer(c, settings.timerSlackMicros() * 1_000L));
         }
     }
 

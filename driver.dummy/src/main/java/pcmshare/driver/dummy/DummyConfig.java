@@ -78,6 +78,11 @@ public @interface DummyConfig {
     @AttributeDefinition(name = "System tick", description = "Ticks per second in SYSTICK mode (the kernel's HZ).", min = "1", max = "100000")
     int systickHz() default 250;
 
+    @AttributeDefinition(name = "Timer slack", description = "How late, in microseconds, a period may be reported so that "
+            + "the card's timer serves substreams whose periods end close together in one firing (0: every period on time).",
+            min = "0", max = "1000000")
+    int timerSlackMicros() default 0;
+
     @AttributeDefinition(name = "Clock skew", description = "How far the card's crystal runs from the core's clock, in ppm (negative: slow).",
             min = "-999999", max = "999999")
     long skewPpm() default 0;

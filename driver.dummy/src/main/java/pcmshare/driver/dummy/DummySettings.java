@@ -20,7 +20,7 @@ import pcmshare.core.api.pcm.SampleFormat;
  */
 public record DummySettings(String id, String name, int pcmDevs, int playbackSubstreams, int captureSubstreams,
         Set<Access> accesses, Set<SampleFormat> formats, Range rates, List<Integer> discreteRates, Range channels,
-        Range periodSize, Range periods, Range bufferSize, TimerMode timerMode, int systickHz, long skewPpm,
+        Range periodSize, Range periods, Range bufferSize, TimerMode timerMode, int systickHz, int timerSlackMicros, long skewPpm,
         CaptureContent captureContent, double sineFrequency, double sineAmplitude, boolean fakeBuffer) {
 
     public DummySettings {
@@ -48,6 +48,8 @@ public record DummySettings(String id, String name, int pcmDevs, int playbackSub
         check(periods.min() >= 1 && periods.max() <= Integer.MAX_VALUE, "periodsMin", periods, "must be at least 1");
         check(bufferSize.min() >= 1, "bufferSizeMin", bufferSize.min(), "must be at least 1");
         check(systickHz >= 1 && systickHz <= 100_000, "systickHz", systickHz, "must be in [1, 100000]");
+        check(timerSlackMicros >= 0 && timerSlackMicros <= 1_000_000, "timerSlackMicros", timerSlackMicros,
+                "must be in [0, 1000000]");
         check(skewPpm > -1_000_000 && skewPpm < 1_000_000, "skewPpm", skewPpm, "must be in (-1000000, 1000000)");
         check(sineFrequency >= 0 && Double.isFinite(sineFrequency), "sineFrequency", sineFrequency,
                 "must be a frequency in Hz");
@@ -80,6 +82,7 @@ public record DummySettings(String id, String name, int pcmDevs, int playbackSub
                 .formats(Set.copyOf(Arrays.asList(c.formats())))
                 .timerMode(c.timerMode())
                 .systickHz(c.systickHz())
+                .timerSlackMicros(c.timerSlackMicros())
                 .skewPpm(c.skewPpm())
                 .captureContent(c.captureContent())
                 .sine(c.sineFrequency(), c.sineAmplitude())
@@ -129,6 +132,7 @@ public record DummySettings(String id, String name, int pcmDevs, int playbackSub
         private Range bufferSize = Range.of(32, 1 << 20);
         private TimerMode timerMode = TimerMode.HRTIMER;
         private int systickHz = 250;
+        private int timerSlackMicros;
         private long skewPpm;
         private CaptureContent captureContent = CaptureContent.SILENCE;
         private double sineFrequency = 440.0;
@@ -154,6 +158,7 @@ public record DummySettings(String id, String name, int pcmDevs, int playbackSub
             bufferSize = s.bufferSize;
             timerMode = s.timerMode;
             systickHz = s.systickHz;
+            timerSlackMicros = s.timerSlackMicros;
             skewPpm = s.skewPpm;
             captureContent = s.captureContent;
             sineFrequency = s.sineFrequency;
@@ -228,6 +233,11 @@ public record DummySettings(String id, String name, int pcmDevs, int playbackSub
             return this;
         }
 
+        public Builder timerSlackMicros(int v) {
+            timerSlackMicros = v;
+            return this;
+        }
+
         public Builder skewPpm(long v) {
             skewPpm = v;
             return this;
@@ -251,7 +261,7 @@ public record DummySettings(String id, String name, int pcmDevs, int playbackSub
 
         public DummySettings build() {
             return new DummySettings(id, name, pcmDevs, playbackSubstreams, captureSubstreams, accesses, formats, rates,
-                    discreteRates, channels, periodSize, periods, bufferSize, timerMode, systickHz, skewPpm,
+                    discreteRates, channels, periodSize, periods, bufferSize, timerMode, systickHz, timerSlackMicros, skewPpm,
                     captureContent, sineFrequency, sineAmplitude, fakeBuffer);
         }
     }

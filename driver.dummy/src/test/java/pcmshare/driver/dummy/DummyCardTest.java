@@ -185,6 +185,26 @@ class DummyCardTest {
         }
     }
 
+    @Test
+    @DisplayName("timer slack: periods that end within the slack share one firing; positions stay exact")
+    void timerSlackBatchesDeadlinesThatAreClose() {
+        try (Rig rig = new Rig(DummySettings.builder().timerSlackMicros(1000))) {
+            List<PcmSubstream> streams = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                PcmSubstream s = rig.prepared(Direction.CAPTURE, stereo16(48_000, 480, 4), true);
+                s.start();
+                streams.add(s);
+                rig.clock.advance(250_000);
+            }
+            rig.clock.advance(SECOND - 1_000_000);
+            // 100 periods each, 4 x 100 without slack; one firing serves all four
+            assertThat(rig.card.timerFirings()).isBetween(99L, 100L);
+            for (int i = 0; i < 4; i++) {
+                assertThat(streams.get(i).status().hwPtr()).isEqualTo(48_000 - 12 * i);
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- capture content
 
     @ParameterizedTest

@@ -60,12 +60,12 @@ class DummySettingsTest {
                 Map.entry("periodSizeMin", 64L), Map.entry("periodSizeMax", 4096L),
                 Map.entry("periodsMin", 2), Map.entry("periodsMax", 8),
                 Map.entry("bufferSizeMin", 128L), Map.entry("bufferSizeMax", 32_768L),
-                Map.entry("timerMode", TimerMode.SYSTICK), Map.entry("systickHz", 1000), Map.entry("skewPpm", -40L),
+                Map.entry("timerMode", TimerMode.SYSTICK), Map.entry("systickHz", 1000), Map.entry("timerSlackMicros", 300), Map.entry("skewPpm", -40L),
                 Map.entry("captureContent", CaptureContent.SINE), Map.entry("sineFrequency", 997.0),
                 Map.entry("sineAmplitude", 0.25), Map.entry("fakeBuffer", true))));
         assertThat(s).isEqualTo(new DummySettings("dum2", "Second dummy", 3, 2, 0, java.util.Set.of(Access.RW_INTERLEAVED),
                 java.util.Set.of(SampleFormat.S32_LE), Range.of(44_100, 96_000), java.util.List.of(44_100, 96_000),
-                Range.of(2, 2), Range.of(64, 4096), Range.of(2, 8), Range.of(128, 32_768), TimerMode.SYSTICK, 1000, -40,
+                Range.of(2, 2), Range.of(64, 4096), Range.of(2, 8), Range.of(128, 32_768), TimerMode.SYSTICK, 1000, 300, -40,
                 CaptureContent.SINE, 997.0, 0.25, true));
     }
 
