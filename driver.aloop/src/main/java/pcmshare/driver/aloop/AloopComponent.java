@@ -28,8 +28,8 @@ import pcmshare.core.api.pcm.PcmDeviceInfo;
  * card (its open substreams are disconnected), since a card's identity and
  * devices are read once by the core.
  *
- * <p>Every other card's service is tracked (dynamic, greedy) to find the
- * configured timer source by id or name as it comes and goes.
+ * <p>Every other card's service (loopback cards aside) is tracked (dynamic,
+ * greedy) to find the configured timer source by id or name as it comes and goes.
  */
 @Component(service = SoundCardDriver.class, configurationPid = AloopComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
@@ -40,42 +40,38 @@ public final class AloopComponent implements SoundCardDriver {
 
     private final Loopback loopback;
 
-    @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile Logger logger;
-
+    /**
+     * @param logger the OSGi log when there is one at activation (a log service coming later does not
+     *               replace the card: its streams would be disconnected); else System.Logger
+     */
     @Activate
-    public AloopComponent(AloopConfig config) {
-        LoopbackLog fallback = LoopbackLog.system();
-        this.loopback = new Loopback(LoopbackSettings.of(config), new LoopbackLog() {
-            @Override
-            public void warn(String message) {
-                Logger l = logger;
-                if (l != null) {
-                    l.warn(message);
-                } else {
-                    fallback.warn(message);
-                }
-            }
+    public AloopComponent(AloopConfig config,
+            @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL,
+                    policyOption = ReferencePolicyOption.RELUCTANT)
+            Logger logger) {
+        this.loopback = new Loopback(LoopbackSettings.of(config), logger == null ? LoopbackLog.system()
+                : new LoopbackLog() {
+                    @Override
+                    public void warn(String message) {
+                        logger.warn(message);
+                    }
 
-            @Override
-            public void info(String message) {
-                Logger l = logger;
-                if (l != null) {
-                    l.info(message);
-                } else {
-                    fallback.info(message);
-                }
-            }
-        });
+                    @Override
+                    public void info(String message) {
+                        logger.info(message);
+                    }
+                });
         if (loopback.waitingForSource()) {
             loopback.log().info("loopback card " + config.id() + ": timer source card '" + config.timer__source()
                     + "' is not present; cables run on their own clock until it comes");
         }
     }
 
+    // other loopback cards are left out: a loopback's clock is no better than this one's, and SCR would be asked
+    // for this component's own service while registering it
     @Reference(name = "card", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeCard")
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeCard",
+            target = "(!(component.name=pcmshare.driver.aloop.AloopComponent))")
     void addCard(SoundCardDriver card) {
         if (card != this) {
             loopback.cardAppeared(card);
