@@ -2404,6 +2404,29 @@ final class Substream implements PcmSubstream {
         }
 
         @Override
+        public void stop(PcmState target) {
+            switch (target) {
+                case SETUP, XRUN -> {
+                }
+                case DRAINING -> {
+                    if (playback) {
+                        throw refuse(EINVAL, "stop", target, "only a capture stops into DRAINING");
+                    }
+                }
+                default -> throw refuse(EINVAL, "stop", target, "a stop ends in SETUP, XRUN or DRAINING");
+            }
+            lock.lock();
+            try {
+                // snd_pcm_stop
+                if (running()) {
+                    action(STOP, target);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
         public PcmState state() {
             return state;
         }
