@@ -46,7 +46,8 @@ import pcmshare.core.api.pcm.SubstreamView;
  * substreams. Everything else reads what the core reports, whoever holds the
  * substream.
  */
-@Component(service = PcmCommands.class)
+// immediate: the substreams it holds must not go when no command is running
+@Component(service = PcmCommands.class, immediate = true)
 @GogoCommand(scope = "pcm", function = {"cards", "list", "status", "open", "close", "link", "unlink"})
 public final class PcmCommands {
     /** The holder name of substreams held by {@code pcm:open}, as listings show it. */
