@@ -43,6 +43,8 @@ import org.osgi.framework.wiring.BundleRevision;
  */
 public final class Launcher {
     static final String VENDOR = "pcmshare";
+    /** The files of the configuration folder that become configurations. */
+    static final String CONFIG_FILES = ".*\\.(cfg|config)";
     private static final int EXIT_OK = 0;
     private static final int EXIT_COMMAND_FAILED = 1;
     private static final int EXIT_USAGE = 2;
@@ -131,6 +133,17 @@ public final class Launcher {
         props.put("gosh.args", interactive ? "" : "--nointeractive");
         // lets 'pcmshare exec' and the itest read where the container came from
         props.put("pcmshare.bundles", bundleDir().toString());
+        // the configuration folder: read at start, watched while running
+        Path conf = confDir();
+        if (Files.isDirectory(conf)) {
+            props.put("felix.fileinstall.dir", conf.toString());
+            props.put("felix.fileinstall.filter", CONFIG_FILES);
+            props.put("felix.fileinstall.noInitialDelay", "true");
+            props.put("felix.fileinstall.poll", "1000");
+            props.put("felix.fileinstall.log.level", "2");
+        } else {
+            err.println("pcmshare: no configuration folder at " + conf + ": no cards are configured");
+        }
 
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"));
@@ -171,6 +184,24 @@ public final class Launcher {
         }
     }
 
+    /**
+     * The folder of ConfigAdmin configurations ({@code PID.cfg}, {@code FACTORYPID-NAME.cfg},
+     * or the typed {@code .config} format): the system property {@code pcmshare.conf},
+     * else {@code PCMSHARE_CONF}, else {@code app/conf} beside the build.
+     */
+    private static Path confDir() {
+        String configured = System.getProperty("pcmshare.conf", System.getenv("PCMSHARE_CONF"));
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured).toAbsolutePath();
+        }
+        try {
+            Path jar = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return jar.getParent().getParent().resolve("conf");
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static long readyTimeoutMillis() {
         return TimeUnit.SECONDS.toMillis(Long.getLong("pcmshare.ready.timeout", 30));
     }
@@ -201,7 +232,7 @@ public final class Launcher {
     }
 
     private static List<String> notReady(BundleContext context) {
-        List<String> missing = new ArrayList<>();
+        List<String> missing = new ArrayList<>(unappliedConfigurations(context));
         List<Bundle> ours = new ArrayList<>();
         for (Bundle b : context.getBundles()) {
             if (VENDOR.equals(b.getHeaders("").get(Constants.BUNDLE_VENDOR))) {
@@ -242,6 +273,54 @@ public final class Launcher {
             context.ungetService(ref);
         }
         return missing;
+    }
+
+    /**
+     * The files of the configuration folder that FileInstall has not yet turned
+     * into configurations: until it has, the cards they describe do not exist and
+     * a command would not see them.
+     */
+    private static List<String> unappliedConfigurations(BundleContext context) {
+        String dir = context.getProperty("felix.fileinstall.dir");
+        if (dir == null) {
+            return List.of();
+        }
+        List<String> files;
+        try (Stream<Path> list = Files.list(Path.of(dir))) {
+            files = list.filter(p -> p.getFileName().toString().matches(CONFIG_FILES))
+                    .map(p -> p.toUri().toString()).sorted().toList();
+        } catch (IOException e) {
+            return List.of("configuration folder " + dir + " unreadable: " + e.getMessage());
+        }
+        if (files.isEmpty()) {
+            return List.of();
+        }
+        ServiceReference<?> ref = context.getServiceReference("org.osgi.service.cm.ConfigurationAdmin");
+        if (ref == null) {
+            return List.of("ConfigurationAdmin is not running");
+        }
+        Object cm = context.getService(ref);
+        try {
+            Class<?> api = ref.getBundle().loadClass("org.osgi.service.cm.ConfigurationAdmin");
+            Object[] configs = (Object[]) api.getMethod("listConfigurations", String.class)
+                    .invoke(cm, "(felix.fileinstall.filename=*)");
+            List<String> applied = new ArrayList<>();
+            if (configs != null) {
+                Class<?> configType = ref.getBundle().loadClass("org.osgi.service.cm.Configuration");
+                for (Object c : configs) {
+                    var properties = (java.util.Dictionary<?, ?>) configType.getMethod("getProperties").invoke(c);
+                    Object file = properties == null ? null : properties.get("felix.fileinstall.filename");
+                    if (file != null) {
+                        applied.add(Path.of(java.net.URI.create(file.toString())).toUri().toString());
+                    }
+                }
+            }
+            return files.stream().filter(f -> !applied.contains(f)).map(f -> "configuration " + f).toList();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return List.of("cannot inspect ConfigurationAdmin: " + e);
+        } finally {
+            context.ungetService(ref);
+        }
     }
 
     /** Runs one Gogo command line through the CommandProcessor service. */
