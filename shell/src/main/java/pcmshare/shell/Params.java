@@ -20,6 +20,15 @@ final class Params {
         return clamp(Math.max(1, rate / 100), c.periodSize());
     }
 
+    /**
+     * 50 ms periods for play and record: a 200 ms buffer rides out a busy
+     * machine (arecord and aplay default to 500 ms), and latency does not matter
+     * to them.
+     */
+    static long transferPeriod(HwConstraints c, int rate) {
+        return clamp(Math.max(1, rate / 20), c.periodSize());
+    }
+
     static int defaultPeriods(HwConstraints c) {
         return (int) clamp(DEFAULT_PERIODS, c.periods());
     }

@@ -451,7 +451,8 @@ public final class PlayRecordCommands {
             throw Options.refused(cmd, t.name() + PcmCommands.heldBy(core, t), e);
         }
         try {
-            s.hwParams(Params.choose(s.constraints(), f.format(), f.channels(), f.rate(), 0, 0));
+            s.hwParams(Params.choose(s.constraints(), f.format(), f.channels(), f.rate(),
+                    Params.transferPeriod(s.constraints(), f.rate()), 0));
             return s;
         } catch (ErrnoException e) {
             s.close();
