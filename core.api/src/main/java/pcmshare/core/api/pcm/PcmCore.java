@@ -26,6 +26,27 @@ public interface PcmCore {
      */
     PcmSubstream open(String cardId, int device, Direction direction, int subdevice, boolean nonBlocking);
 
+    /**
+     * Opens a substream as {@link #open(String, int, Direction, int, boolean)} does,
+     * telling the core who holds it, for listings ({@link #substreams()}).
+     * Default: the holder is not recorded.
+     *
+     * @param holder who opens it, for humans (e.g. a bundle or a command)
+     */
+    default PcmSubstream open(String cardId, int device, Direction direction, int subdevice, boolean nonBlocking,
+            String holder) {
+        return open(cardId, device, direction, subdevice, nonBlocking);
+    }
+
+    /**
+     * Every open substream now, card by card in the order the cards appeared,
+     * then by device, direction and number: for listings and diagnostics, read
+     * by anyone, whoever holds the substreams. Default: none known.
+     */
+    default List<SubstreamInfo> substreams() {
+        return List.of();
+    }
+
     /** Opens the first free substream, blocking mode. */
     default PcmSubstream open(String cardId, int device, Direction direction) {
         return open(cardId, device, direction, -1, false);

@@ -3,6 +3,7 @@ package pcmshare.core.api.impl.pcm;
 import static pcmshare.core.api.errno.Errno.ENODEV;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import pcmshare.core.api.pcm.CardInfo;
 import pcmshare.core.api.pcm.Direction;
 import pcmshare.core.api.pcm.PcmCore;
 import pcmshare.core.api.pcm.PcmSubstream;
+import pcmshare.core.api.pcm.SubstreamInfo;
 
 /**
  * The PCM core: cards made from driver services, and their substreams. The DS
@@ -109,6 +111,12 @@ public final class PcmEngine implements PcmCore {
 
     @Override
     public PcmSubstream open(String cardId, int device, Direction direction, int subdevice, boolean nonBlocking) {
+        return open(cardId, device, direction, subdevice, nonBlocking, "");
+    }
+
+    @Override
+    public PcmSubstream open(String cardId, int device, Direction direction, int subdevice, boolean nonBlocking,
+            String holder) {
         Card card;
         synchronized (cards) {
             card = cards.get(cardId);
@@ -116,6 +124,27 @@ public final class PcmEngine implements PcmCore {
         if (card == null) {
             throw new ErrnoException(ENODEV, "open", null, cardId, "no card " + cardId);
         }
-        return new SubstreamHandle(card.open(device, direction, subdevice, nonBlocking, allocator.get(), pointerLimit));
+        Substream s = card.open(device, direction, subdevice, nonBlocking, allocator.get(), pointerLimit);
+        s.holder(holder);
+        return new SubstreamHandle(s);
+    }
+
+    @Override
+    public List<SubstreamInfo> substreams() {
+        List<Card> present;
+        synchronized (cards) {
+            present = new ArrayList<>(cards.values());
+        }
+        List<SubstreamInfo> out = new ArrayList<>();
+        for (Card card : present) {
+            card.openSubstreams().stream()
+                    .sorted(Comparator.comparingInt(Substream::device)
+                            .thenComparing(Substream::direction)
+                            .thenComparingInt(Substream::subdevice))
+                    .map(Substream::info)
+                    .filter(Objects::nonNull)
+                    .forEach(out::add);
+        }
+        return out;
     }
 }

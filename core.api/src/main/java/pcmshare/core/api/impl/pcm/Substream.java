@@ -54,6 +54,7 @@ import pcmshare.core.api.pcm.PcmState;
 import pcmshare.core.api.pcm.PcmStatus;
 import pcmshare.core.api.pcm.PcmSubstream;
 import pcmshare.core.api.pcm.PeriodListener;
+import pcmshare.core.api.pcm.SubstreamInfo;
 import pcmshare.core.api.pcm.SwParams;
 
 /**
@@ -142,6 +143,8 @@ final class Substream implements PcmSubstream {
     private long twake;
     private int waiters;
     private int mmapCount;
+    /** Who opened it, for listings. */
+    private volatile String holder = "";
     /** Handles on this substream ({@link SubstreamHandle}); the last one to close closes it. */
     private int handles = 1;
 
@@ -1839,6 +1842,44 @@ final class Substream implements PcmSubstream {
             checkUsable("delay");
             doHwsync("delay");
             return playback ? hwAvail() : captureAvail();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- listing
+
+    void holder(String who) {
+        this.holder = who == null ? "" : who;
+    }
+
+    /**
+     * What a listing shows of this substream, or null once closed. Like
+     * {@link #status()} it brings hw_ptr up to date (as reading ALSA's
+     * /proc status does), but it leaves avail_max to the holder.
+     */
+    SubstreamInfo info() {
+        Set<SubstreamView> linked = linkedWith();
+        lock.lock();
+        try {
+            if (closed) {
+                return null;
+            }
+            long now = clock.nanoTime();
+            PcmStatus st;
+            if (state == OPEN) {
+                st = new PcmStatus(OPEN, suspendedState, triggerTimestamp, now, 0, 0, 0, 0, 0, xrunCount);
+            } else {
+                if (running()) {
+                    updateHwPtr(false);
+                }
+                boolean hasBuffer = hw != null;
+                long avail = hasBuffer ? availLocked() : 0;
+                long delay = hasBuffer && running() ? (playback ? hwAvail() : captureAvail()) : 0;
+                st = new PcmStatus(state, suspendedState, triggerTimestamp, now, hwPtr, applPtr, avail, availMax,
+                        delay, xrunCount);
+            }
+            return new SubstreamInfo(card.id(), device, direction, subdevice, holder, handles, hw, st, linked);
         } finally {
             lock.unlock();
         }
