@@ -77,13 +77,19 @@ public final class PcmEngine implements PcmCore {
     public void removeCard(SoundCardDriver driver) {
         Card card;
         synchronized (cards) {
-            card = byDriver.remove(driver);
+            card = byDriver.get(driver);
             if (card == null) {
                 return;
             }
-            cards.remove(card.id());
         }
+        // disconnect before the card leaves the list: whoever sees it gone must also
+        // see its substreams DISCONNECTED; opens meanwhile get ENODEV from the card
         card.disconnect();
+        synchronized (cards) {
+            if (byDriver.remove(driver, card)) {
+                cards.remove(card.id(), card);
+            }
+        }
     }
 
     /** Disconnects every card (the core is going away). */
