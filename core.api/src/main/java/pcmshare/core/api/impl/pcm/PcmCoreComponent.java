@@ -18,6 +18,7 @@ import pcmshare.core.api.memory.MemoryAllocator;
 import pcmshare.core.api.pcm.CardInfo;
 import pcmshare.core.api.pcm.Direction;
 import pcmshare.core.api.pcm.PcmCore;
+import pcmshare.core.api.pcm.PcmDiagnostics;
 import pcmshare.core.api.pcm.PcmSubstream;
 
 /**
@@ -87,5 +88,10 @@ public final class PcmCoreComponent implements PcmCore {
     @Override
     public PcmSubstream open(String cardId, int device, Direction direction, int subdevice, boolean nonBlocking) {
         return engine.open(cardId, device, direction, subdevice, nonBlocking);
+    }
+
+    @Override
+    public PcmDiagnostics diagnostics() {
+        return engine.diagnostics();
     }
 }

@@ -1852,6 +1852,7 @@ final class Substream implements PcmSubstream {
         try {
             checkUsable("dup");
             handles++;
+            card.counters().handles.incrementAndGet();
         } finally {
             lock.unlock();
         }
@@ -1863,6 +1864,7 @@ final class Substream implements PcmSubstream {
         lock.lock();
         try {
             last = --handles == 0;
+            card.counters().handles.decrementAndGet();
         } finally {
             lock.unlock();
         }
