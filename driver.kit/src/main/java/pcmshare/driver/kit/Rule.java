@@ -21,7 +21,7 @@ public enum Rule {
     RING_BUFFER_WRAPAROUND("ring-buffer-wraparound"),
     /** hw_ptr never goes back, and never moves on faster than the clock allows. */
     POINTER_MONOTONIC("pointer-monotonic"),
-    /** Over a measured interval hw_ptr advances rate x elapsed time, within a period and 0.5 %. */
+    /** Over a measured interval hw_ptr advances rate x elapsed time, within a period, 0.5 % and 5 ms. */
     POINTER_FOLLOWS_CLOCK("pointer-follows-clock"),
     /** Playback drain plays out what is queued, in about that long, and ends in SETUP; capture drain leaves the rest readable. */
     DRAIN("drain"),
