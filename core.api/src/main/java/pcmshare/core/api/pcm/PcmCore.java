@@ -3,6 +3,9 @@ package pcmshare.core.api.pcm;
 import java.util.List;
 import java.util.Optional;
 
+import pcmshare.core.api.errno.Errno;
+import pcmshare.core.api.errno.ErrnoException;
+
 /**
  * The PCM core as a service: the cards the drivers registered, and a way to
  * open their substreams.
@@ -50,5 +53,16 @@ public interface PcmCore {
     /** Opens the first free substream, blocking mode. */
     default PcmSubstream open(String cardId, int device, Direction direction) {
         return open(cardId, device, direction, -1, false);
+    }
+
+    /**
+     * What the core holds right now (cards, open substreams and handles, live
+     * buffer memory), so that a test can check that nothing leaked.
+     *
+     * @throws pcmshare.core.api.errno.ErrnoException ENOSYS when this implementation keeps no counts
+     */
+    default PcmDiagnostics diagnostics() {
+        throw new ErrnoException(Errno.ENOSYS, "diagnostics", null, getClass().getName(),
+                "this PCM core keeps no counts");
     }
 }

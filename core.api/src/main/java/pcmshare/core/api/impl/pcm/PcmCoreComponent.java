@@ -18,6 +18,7 @@ import pcmshare.core.api.memory.MemoryAllocator;
 import pcmshare.core.api.pcm.CardInfo;
 import pcmshare.core.api.pcm.Direction;
 import pcmshare.core.api.pcm.PcmCore;
+import pcmshare.core.api.pcm.PcmDiagnostics;
 import pcmshare.core.api.pcm.PcmSubstream;
 import pcmshare.core.api.pcm.SubstreamInfo;
 
@@ -99,5 +100,10 @@ public final class PcmCoreComponent implements PcmCore {
     @Override
     public List<SubstreamInfo> substreams() {
         return engine.substreams();
+    }
+
+    @Override
+    public PcmDiagnostics diagnostics() {
+        return engine.diagnostics();
     }
 }

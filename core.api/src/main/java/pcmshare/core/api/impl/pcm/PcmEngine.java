@@ -15,10 +15,12 @@ import java.util.function.Supplier;
 import pcmshare.core.api.clock.Clock;
 import pcmshare.core.api.driver.SoundCardDriver;
 import pcmshare.core.api.errno.ErrnoException;
+import pcmshare.core.api.impl.memory.LiveMemory;
 import pcmshare.core.api.memory.MemoryAllocator;
 import pcmshare.core.api.pcm.CardInfo;
 import pcmshare.core.api.pcm.Direction;
 import pcmshare.core.api.pcm.PcmCore;
+import pcmshare.core.api.pcm.PcmDiagnostics;
 import pcmshare.core.api.pcm.PcmSubstream;
 import pcmshare.core.api.pcm.SubstreamInfo;
 
@@ -35,6 +37,7 @@ public final class PcmEngine implements PcmCore {
     private final long pointerLimit;
     private final Map<String, Card> cards = new LinkedHashMap<>();
     private final Map<SoundCardDriver, Card> byDriver = new IdentityHashMap<>();
+    private final PcmCounters counters = new PcmCounters();
 
     /**
      * @param clock        the core's clock; each card runs on it with the card's skew
@@ -66,7 +69,7 @@ public final class PcmEngine implements PcmCore {
             for (int n = 1; cards.containsKey(id); n++) {
                 id = base + "_" + n;
             }
-            Card card = new Card(id, driver, driver.devices(), clock.skewed(driver.clockSkewPpm()));
+            Card card = new Card(id, driver, driver.devices(), clock.skewed(driver.clockSkewPpm()), counters);
             cards.put(id, card);
             byDriver.put(driver, card);
             return id;
@@ -152,5 +155,15 @@ public final class PcmEngine implements PcmCore {
                     .forEach(out::add);
         }
         return out;
+    }
+
+    @Override
+    public PcmDiagnostics diagnostics() {
+        int n;
+        synchronized (cards) {
+            n = cards.size();
+        }
+        return new PcmDiagnostics(n, counters.substreams.get(), counters.handles.get(), LiveMemory.count(),
+                LiveMemory.bytes());
     }
 }

@@ -1893,6 +1893,7 @@ final class Substream implements PcmSubstream {
         try {
             checkUsable("dup");
             handles++;
+            card.counters().handles.incrementAndGet();
         } finally {
             lock.unlock();
         }
@@ -1904,6 +1905,7 @@ final class Substream implements PcmSubstream {
         lock.lock();
         try {
             last = --handles == 0;
+            card.counters().handles.decrementAndGet();
         } finally {
             lock.unlock();
         }
