@@ -19,7 +19,7 @@ import pcmshare.driver.kit.DriverConformance;
  * The kit's disconnect rule stops and starts the driver's bundle. A driver
  * that joins the workspace adds one factory method here.
  */
-class DummyConformanceTest {
+class DriverConformanceTest {
     private static final String DUMMY_PID = "pcmshare.driver.dummy";
 
     @InjectBundleContext
@@ -45,5 +45,11 @@ class DummyConformanceTest {
         props.put("name", "Dummy card under the conformance kit");
         config.update(props);
         return DriverConformance.forCard("KitDummy").context(context).build().dynamicTests();
+    }
+
+    /** The loopback card the container has without any configuration. */
+    @TestFactory
+    Stream<DynamicTest> loopbackCardConforms() {
+        return DriverConformance.forCard("Loopback").context(context).build().dynamicTests();
     }
 }
