@@ -96,6 +96,8 @@ final class Demo {
     /** What to let go of, last acquired first. */
     private final Deque<Cleanup> cleanups = new ArrayDeque<>();
 
+    /** The step running, for a failure's message. */
+    private String step = "setup";
     /** The checks that held, by name, in the order they first held. */
     private final Set<String> held = new LinkedHashSet<>();
 
@@ -122,6 +124,10 @@ final class Demo {
         Exception failure = null;
         try {
             return scenario();
+        } catch (ErrnoException e) {
+            // a refusal the scenario did not expect: say in which step
+            failure = new IllegalStateException(CMD + ": " + step + ": " + e.getMessage(), e);
+            throw failure;
         } catch (Exception e) {
             failure = e;
             throw e;
@@ -152,7 +158,7 @@ final class Demo {
 
         // ------------------------------------------------------------ 1
         say("");
-        say("1/5 A server opens the loopback playback and hands a client a MONITOR dup");
+        say(header("1/5 A server opens the loopback playback and hands a client a MONITOR dup"));
         PcmSubstream playback = hold(core.open(LOOPBACK, 0, Direction.PLAYBACK, 0, false, SERVER));
         playback.hwParams(playbackParams);
         SwParams sw = playback.swParams();
@@ -192,7 +198,7 @@ final class Demo {
 
         // ------------------------------------------------------------ 2
         say("");
-        say("2/5 The loopback playback is linked to a dummy card playback running at +" + SKEW_PPM + " ppm");
+        say(header("2/5 The loopback playback is linked to a dummy card playback running at +" + SKEW_PPM + " ppm"));
         CardInfo dummyCard = createDummyCard();
         say("    server:   created card " + dummyCard.id() + " through ConfigurationAdmin (factory "
                 + DUMMY_FACTORY_PID + ", skewPpm=+" + dummyCard.clockSkewPpm() + ")");
@@ -217,7 +223,7 @@ final class Demo {
 
         // ------------------------------------------------------------ 3
         say("");
-        say("3/5 The loopback capture's ring buffer goes to a consumer as a dma-buf");
+        say(header("3/5 The loopback capture's ring buffer goes to a consumer as a dma-buf"));
         PcmSubstream capture = hold(core.open(LOOPBACK, 1, Direction.CAPTURE, 0, false, SERVER));
         capture.hwParams(captureParams);
         capture.prepare();
@@ -235,7 +241,7 @@ final class Demo {
 
         // ------------------------------------------------------------ 4
         say("");
-        say("4/5 The stream description travels to the consumer as a sealed shmem container");
+        say(header("4/5 The stream description travels to the consumer as a sealed shmem container"));
         StreamDescription description = new StreamDescription(FORMAT, RATE, CHANNELS, TONE_HZ, toneFrames, PERIOD,
                 CAPTURE_PERIODS);
         Memfd memfd = hold(containers.writeGeneric("pcmshare-demo-stream", StreamDescription.FORMAT,
@@ -254,7 +260,7 @@ final class Demo {
 
         // ------------------------------------------------------------ run
         say("");
-        say("    Run: the capture starts, then both playbacks start in one group action");
+        say(header("    Run: the capture starts, then both playbacks start in one group action"));
         AtomicLong givenBack = new AtomicLong();
         AtomicLong giveBackRefused = new AtomicLong();
         consumer.start(wav, k -> giveBack(capture, k, givenBack, giveBackRefused));
@@ -318,7 +324,7 @@ final class Demo {
 
         // ------------------------------------------------------------ 5
         say("");
-        say("5/5 Checks");
+        say(header("5/5 Checks"));
         long recordedPeriods = consumer.periods();
         say("    frames moved: the client wrote " + client.written() + " through its dup (" + pName + " appl_ptr "
                 + playbackEnd.applPtr() + ", hw_ptr " + playbackEnd.hwPtr() + " after the drain); " + cName
@@ -345,7 +351,7 @@ final class Demo {
 
         byte[] recorded = readWav(received);
         DemoAudio.Match match = DemoAudio.compare(tone, recorded, fb);
-        check(match.exact(), "recorded equals played, bit-exact", match.problem());
+        check(match.exact(), "recorded equals played bit-exactly", match.problem());
         say("    recorded audio equals the played audio bit-exactly: all " + toneFrames + " frames, after "
                 + match.leadingFrames() + " frames of leading silence (the capture ran before the playback)");
         say(String.format("    WAV: %s (%s, %.2f s)", wav, received.wavFormat(),
@@ -492,6 +498,11 @@ final class Demo {
 
     private static void fail(String name, String why) {
         throw new IllegalStateException(CMD + ": check failed: " + name + ": " + why);
+    }
+
+    private String header(String line) {
+        step = line.strip();
+        return line;
     }
 
     private void say(String line) {
