@@ -216,7 +216,9 @@ final class Demo {
         say("    server:   opened " + dName + " with the same parameters; it plays silence");
         playback.link(dummy);
         Optional<SubstreamView> partner = playback.linkedWith().stream().findFirst();
-        check(playback.linkedWith().size() == 1 && partner.get().cardId().equals(DUMMY), "linked",
+        check(partner.isPresent(), "linked", pName + " is not linked after link");
+        check(playback.linkedWith().size() == 1 && partner.get().cardId().equals(DUMMY)
+                && partner.get().direction() == Direction.PLAYBACK, "linked",
                 pName + " is linked with " + playback.linkedWith());
         say("    server:   linked " + pName + " with " + dName + ": from now on one trigger starts and stops both, "
                 + "and the loopback takes its clock from " + DUMMY);
