@@ -44,10 +44,37 @@ public final class SkewedClock implements Clock {
 
     @Override
     public Timer schedule(long deadlineNanos, Runnable task) {
+        return base.schedule(toBase(deadlineNanos), task);
+    }
+
+    /** A timer of the base clock, armed for each deadline converted to the base clock's timeline. */
+    @Override
+    public Timer newTimer(Runnable task) {
+        Timer onBase = base.newTimer(task);
+        return new Timer() {
+            @Override
+            public void schedule(long deadlineNanos) {
+                onBase.schedule(toBase(deadlineNanos));
+            }
+
+            @Override
+            public boolean cancel() {
+                return onBase.cancel();
+            }
+
+            @Override
+            public String toString() {
+                return "Timer[" + task + " on " + SkewedClock.this + "]";
+            }
+        };
+    }
+
+    /** The first base-clock reading at which this clock reads {@code deadlineNanos} or later. */
+    private long toBase(long deadlineNanos) {
         long skewedElapsed = deadlineNanos - origin;
         long rate = MILLION + ppm;
         long baseElapsed = skewedElapsed / rate * MILLION + ceilDiv(skewedElapsed % rate * MILLION, rate);
-        return base.schedule(origin + baseElapsed, task);
+        return origin + baseElapsed;
     }
 
     private static long ceilDiv(long a, long b) {
