@@ -44,7 +44,10 @@ public final class SkewedClock implements Clock {
 
     @Override
     public Timer schedule(long deadlineNanos, Runnable task) {
-        return base.schedule(toBase(deadlineNanos), task);
+        // not the base clock's timer itself: re-armed, it would take deadlines on the base timeline
+        Timer t = newTimer(task);
+        t.schedule(deadlineNanos);
+        return t;
     }
 
     /** A timer of the base clock, armed for each deadline converted to the base clock's timeline. */
@@ -69,7 +72,7 @@ public final class SkewedClock implements Clock {
         };
     }
 
-    /** The first base-clock reading at which this clock reads {@code deadlineNanos} or later. */
+    /** The base-clock reading at which this clock reads {@code deadlineNanos}, rounded up: never early. */
     private long toBase(long deadlineNanos) {
         long skewedElapsed = deadlineNanos - origin;
         long rate = MILLION + ppm;

@@ -271,6 +271,21 @@ class RearmableTimerTest {
         }
 
         @Test
+        void oneShotTimerOfASkewedClock_rearmsOnTheSkewedTimeline() {
+            ManualClock base = new ManualClock();
+            Clock skewed = base.skewed(250_000);
+            List<Long> firedAt = new ArrayList<>();
+            Clock.Timer t = skewed.schedule(1_000_000, () -> firedAt.add(skewed.nanoTime()));
+            base.advance(800_000);
+            assertThat(firedAt).containsExactly(1_000_000L);
+            t.schedule(2_000_000);
+            base.advance(799_999);
+            assertThat(firedAt).hasSize(1);
+            base.advance(1);
+            assertThat(firedAt).containsExactly(1_000_000L, 2_000_000L);
+        }
+
+        @Test
         void skewedTimer_cancelThenRearm() {
             ManualClock base = new ManualClock();
             Clock skewed = base.skewed(500);
