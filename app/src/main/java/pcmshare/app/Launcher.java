@@ -43,6 +43,11 @@ import org.osgi.framework.wiring.BundleRevision;
  */
 public final class Launcher {
     static final String VENDOR = "pcmshare";
+    private static final String GOGO_SHELL = "org.apache.felix.gogo.shell";
+    private static final String WELCOME = """
+            pcmshare is running. To see what it is for, in a few seconds: pcmshare:demo
+            Cards and substreams: pcm:cards, pcm:list; sharing backends: share:backends, share:list.
+            'help' lists every command, 'help pcm:play' one of them; 'exit 0' leaves.""";
     /** The files of the configuration folder that become configurations. */
     static final String CONFIG_FILES = ".*\\.(cfg|config)";
     private static final int EXIT_OK = 0;
@@ -106,6 +111,10 @@ public final class Launcher {
 
         try {
             if (interactive) {
+                // The console goes to Gogo only once the container is ready, after a word on where to start.
+                awaitComponents(framework.getBundleContext(), readyTimeoutMillis());
+                out.println(WELCOME);
+                startBundle(framework.getBundleContext(), GOGO_SHELL);
                 // The Gogo shell owns the console and stops the framework on 'exit'.
                 awaitStop(framework);
                 return EXIT_OK;
@@ -164,11 +173,24 @@ public final class Launcher {
         }
         framework.start();
         for (Bundle b : installed) {
-            if ((b.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) == 0) {
+            boolean console = interactive && GOGO_SHELL.equals(b.getSymbolicName());
+            if (!console && (b.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) == 0) {
                 b.start();
             }
         }
         return framework;
+    }
+
+    private void startBundle(BundleContext context, String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                try {
+                    b.start();
+                } catch (BundleException e) {
+                    err.println("pcmshare: " + symbolicName + " did not start: " + e.getMessage());
+                }
+            }
+        }
     }
 
     private static Path bundleDir() {
