@@ -4,29 +4,24 @@ import java.lang.foreign.MemorySegment;
 
 import pcmshare.core.api.clock.Clock;
 import pcmshare.core.api.memory.SharedMemory;
-import pcmshare.core.api.pcm.Direction;
 import pcmshare.core.api.pcm.HwParams;
 import pcmshare.core.api.pcm.PcmState;
+import pcmshare.core.api.pcm.SubstreamView;
 
 /**
  * The core's side of an open substream, as a driver sees it (the kernel's
  * snd_pcm_substream and snd_pcm_runtime): the ring buffer, the parameters, the
- * card's clock and the period-elapsed callback.
+ * card's clock and the period-elapsed callback. It is also the substream's
+ * read-only {@link SubstreamView}: identity, state and pointers.
  */
-public interface PcmRuntime {
-
-    String cardId();
-
-    int device();
-
-    Direction direction();
-
-    int subdevice();
+public interface PcmRuntime extends SubstreamView {
 
     /** The card's clock (the core's clock with the card's skew); pace the hardware on it. */
+    @Override
     Clock clock();
 
     /** The hardware parameters in force, or null before hw_params. */
+    @Override
     HwParams hwParams();
 
     /** The ring buffer, valid from {@link PcmOps#hwParams} to {@link PcmOps#hwFree}; null outside. */
@@ -62,12 +57,6 @@ public interface PcmRuntime {
                 state, "this runtime cannot stop into a chosen state");
     }
 
-    /** The substream's state now. */
-    PcmState state();
-
     /** The application pointer in [0, boundary): frames written (playback) or read (capture). */
     long applPtr();
-
-    /** The hardware pointer in [0, boundary) as last updated. */
-    long hwPtr();
 }

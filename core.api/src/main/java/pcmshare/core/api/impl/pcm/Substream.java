@@ -2233,7 +2233,8 @@ final class Substream implements PcmSubstream {
     }
 
     /** What a driver sees of a substream its own is linked with. */
-    private final class LinkView implements SubstreamView {
+    /** The read-only view; the driver's runtime is this view and more. */
+    private class LinkView implements SubstreamView {
         @Override
         public String cardId() {
             return card.id();
@@ -2379,37 +2380,7 @@ final class Substream implements PcmSubstream {
     // ---------------------------------------------------------------- the driver's view
 
     /** What the driver sees of this substream (the kernel's substream->runtime). */
-    private final class DriverRuntime implements PcmRuntime {
-        @Override
-        public String cardId() {
-            return card.id();
-        }
-
-        @Override
-        public int device() {
-            return device;
-        }
-
-        @Override
-        public Direction direction() {
-            return direction;
-        }
-
-        @Override
-        public int subdevice() {
-            return subdevice;
-        }
-
-        @Override
-        public Clock clock() {
-            return clock;
-        }
-
-        @Override
-        public HwParams hwParams() {
-            return hw;
-        }
-
+    private final class DriverRuntime extends LinkView implements PcmRuntime {
         @Override
         public MemorySegment buffer() {
             return buffer;
@@ -2470,18 +2441,8 @@ final class Substream implements PcmSubstream {
         }
 
         @Override
-        public PcmState state() {
-            return state;
-        }
-
-        @Override
         public long applPtr() {
             return applPtr;
-        }
-
-        @Override
-        public long hwPtr() {
-            return hwPtr;
         }
 
         @Override
