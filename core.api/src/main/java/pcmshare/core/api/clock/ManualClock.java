@@ -1,6 +1,5 @@
 package pcmshare.core.api.clock;
 
-import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -21,10 +20,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ManualClock implements Clock {
     private final ReentrantLock lock = new ReentrantLock();
-    private Entry[] heap = new Entry[16];
-    private int size;
+    private final TimerHeap timers = new TimerHeap();
     private volatile long now;
-    private long sequence;
 
     /** A clock reading 0. */
     public ManualClock() {
@@ -73,12 +70,12 @@ public final class ManualClock implements Clock {
                 if (targetNanos < now) {
                     throw new IllegalArgumentException("a monotonic clock cannot go back: " + targetNanos + " < " + now);
                 }
-                due = size > 0 ? heap[0] : null;
+                due = (Entry) timers.peek();
                 if (due == null || due.deadline > targetNanos) {
                     now = targetNanos;
                     return;
                 }
-                remove(0);
+                timers.poll();
                 if (due.deadline > now) {
                     now = due.deadline;
                 }
@@ -98,7 +95,7 @@ public final class ManualClock implements Clock {
     public int pendingTimers() {
         lock.lock();
         try {
-            return size;
+            return timers.size();
         } finally {
             lock.unlock();
         }
@@ -108,7 +105,8 @@ public final class ManualClock implements Clock {
     public long nextDeadline() {
         lock.lock();
         try {
-            return size == 0 ? Long.MAX_VALUE : heap[0].deadline;
+            TimerHeap.Node first = timers.peek();
+            return first == null ? Long.MAX_VALUE : first.deadline;
         } finally {
             lock.unlock();
         }
@@ -119,83 +117,9 @@ public final class ManualClock implements Clock {
         return "ManualClock[" + now + " ns]";
     }
 
-    // ---------------------------------------------------------------- heap by deadline, then arming order
-
-    private static boolean before(Entry a, Entry b) {
-        return a.deadline < b.deadline || (a.deadline == b.deadline && a.seq < b.seq);
-    }
-
-    private void insert(Entry e) {
-        if (size == heap.length) {
-            heap = Arrays.copyOf(heap, size * 2);
-        }
-        heap[size] = e;
-        e.slot = size;
-        size++;
-        siftUp(e.slot);
-    }
-
-    private void remove(int slot) {
-        Entry gone = heap[slot];
-        size--;
-        if (slot != size) {
-            Entry last = heap[size];
-            heap[slot] = last;
-            last.slot = slot;
-            heap[size] = null;
-            siftUp(slot);
-            siftDown(last.slot);
-        } else {
-            heap[size] = null;
-        }
-        gone.slot = -1;
-    }
-
-    private void siftUp(int i) {
-        Entry e = heap[i];
-        while (i > 0) {
-            int parent = (i - 1) >>> 1;
-            Entry p = heap[parent];
-            if (!before(e, p)) {
-                break;
-            }
-            heap[i] = p;
-            p.slot = i;
-            i = parent;
-        }
-        heap[i] = e;
-        e.slot = i;
-    }
-
-    private void siftDown(int i) {
-        Entry e = heap[i];
-        for (;;) {
-            int child = 2 * i + 1;
-            if (child >= size) {
-                break;
-            }
-            if (child + 1 < size && before(heap[child + 1], heap[child])) {
-                child++;
-            }
-            Entry c = heap[child];
-            if (!before(c, e)) {
-                break;
-            }
-            heap[i] = c;
-            c.slot = i;
-            i = child;
-        }
-        heap[i] = e;
-        e.slot = i;
-    }
-
-    /** A timer; its deadline, sequence and slot are guarded by the clock's lock. */
-    private final class Entry implements Timer {
+    /** A timer; its place in the heap is guarded by the clock's lock. */
+    private final class Entry extends TimerHeap.Node implements Timer {
         final Runnable task;
-        long deadline;
-        long seq;
-        /** Index in the heap, -1 when not armed. */
-        int slot = -1;
 
         Entry(Runnable task) {
             this.task = task;
@@ -205,14 +129,7 @@ public final class ManualClock implements Clock {
         public void schedule(long deadlineNanos) {
             lock.lock();
             try {
-                deadline = deadlineNanos;
-                seq = sequence++;
-                if (slot < 0) {
-                    insert(this);
-                } else {
-                    siftUp(slot);
-                    siftDown(slot);
-                }
+                timers.arm(this, deadlineNanos);
             } finally {
                 lock.unlock();
             }
@@ -222,11 +139,7 @@ public final class ManualClock implements Clock {
         public boolean cancel() {
             lock.lock();
             try {
-                if (slot < 0) {
-                    return false;
-                }
-                remove(slot);
-                return true;
+                return timers.disarm(this);
             } finally {
                 lock.unlock();
             }

@@ -1,6 +1,5 @@
 package pcmshare.core.api.clock;
 
-import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -48,13 +47,9 @@ public final class MonotonicClock implements Clock {
         return "MonotonicClock";
     }
 
-    /** A timer; its deadline, sequence and slot are guarded by the queue's monitor. */
-    private static final class Entry implements Timer {
+    /** A timer; its place in the heap is guarded by the queue's monitor. */
+    private static final class Entry extends TimerHeap.Node implements Timer {
         final Runnable task;
-        long deadline;
-        long seq;
-        /** Index in the heap, -1 when not armed. */
-        int slot = -1;
 
         Entry(Runnable task) {
             this.task = task;
@@ -92,9 +87,7 @@ public final class MonotonicClock implements Clock {
      */
     private static final class Queue {
         final Thread thread;
-        private Entry[] heap = new Entry[16];
-        private int size;
-        private long sequence;
+        private final TimerHeap timers = new TimerHeap();
 
         Queue() {
             thread = Thread.ofPlatform().name("pcmshare-clock").daemon().unstarted(this::run);
@@ -105,15 +98,7 @@ public final class MonotonicClock implements Clock {
         void arm(Entry e, long deadline) {
             boolean earliest;
             synchronized (this) {
-                e.deadline = deadline;
-                e.seq = sequence++;
-                if (e.slot < 0) {
-                    insert(e);
-                } else {
-                    siftUp(e.slot);
-                    siftDown(e.slot);
-                }
-                earliest = e.slot == 0;
+                earliest = timers.arm(e, deadline);
             }
             if (earliest) {
                 // a permit given before the thread parks makes that park return at once: no wake-up is lost
@@ -122,11 +107,7 @@ public final class MonotonicClock implements Clock {
         }
 
         synchronized boolean disarm(Entry e) {
-            if (e.slot < 0) {
-                return false;
-            }
-            remove(e.slot);
-            return true;
+            return timers.disarm(e);
         }
 
         void run() {
@@ -135,14 +116,14 @@ public final class MonotonicClock implements Clock {
                 long wait;
                 synchronized (this) {
                     long now = System.nanoTime();
-                    if (size == 0) {
+                    TimerHeap.Node first = timers.peek();
+                    if (first == null) {
                         wait = -1;
-                    } else if (heap[0].deadline <= now) {
-                        due = heap[0];
-                        remove(0);
+                    } else if (first.deadline <= now) {
+                        due = (Entry) timers.poll();
                         wait = 0;
                     } else {
-                        wait = heap[0].deadline - now;
+                        wait = first.deadline - now;
                         if (wait < 0) {
                             // the subtraction overflowed: a deadline far beyond any wait
                             wait = Long.MAX_VALUE;
@@ -163,76 +144,6 @@ public final class MonotonicClock implements Clock {
                 }
                 // wakes up early for a new earliest timer, spuriously, or after a run: the loop looks again
             }
-        }
-
-        // ------------------------------------------------------------ heap by deadline, then arming order
-
-        private static boolean before(Entry a, Entry b) {
-            return a.deadline < b.deadline || (a.deadline == b.deadline && a.seq < b.seq);
-        }
-
-        private void insert(Entry e) {
-            if (size == heap.length) {
-                heap = Arrays.copyOf(heap, size * 2);
-            }
-            heap[size] = e;
-            e.slot = size;
-            size++;
-            siftUp(e.slot);
-        }
-
-        private void remove(int slot) {
-            Entry gone = heap[slot];
-            size--;
-            if (slot != size) {
-                Entry last = heap[size];
-                heap[slot] = last;
-                last.slot = slot;
-                heap[size] = null;
-                siftUp(slot);
-                siftDown(last.slot);
-            } else {
-                heap[size] = null;
-            }
-            gone.slot = -1;
-        }
-
-        private void siftUp(int i) {
-            Entry e = heap[i];
-            while (i > 0) {
-                int parent = (i - 1) >>> 1;
-                Entry p = heap[parent];
-                if (!before(e, p)) {
-                    break;
-                }
-                heap[i] = p;
-                p.slot = i;
-                i = parent;
-            }
-            heap[i] = e;
-            e.slot = i;
-        }
-
-        private void siftDown(int i) {
-            Entry e = heap[i];
-            for (;;) {
-                int child = 2 * i + 1;
-                if (child >= size) {
-                    break;
-                }
-                if (child + 1 < size && before(heap[child + 1], heap[child])) {
-                    child++;
-                }
-                Entry c = heap[child];
-                if (!before(c, e)) {
-                    break;
-                }
-                heap[i] = c;
-                c.slot = i;
-                i = child;
-            }
-            heap[i] = e;
-            e.slot = i;
         }
     }
 }
