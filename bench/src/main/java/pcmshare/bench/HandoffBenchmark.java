@@ -230,13 +230,14 @@ public class HandoffBenchmark {
         }
 
         long produce() {
-            int spins = 0;
-            while (playback.avail() < periodFrames) {
-                spins = waitOnce(spins);
+            // the mmap loop of an ALSA application: mmap_begin says how much room there is
+            for (int spins = 0;; spins = waitOnce(spins)) {
+                MmapArea a = playback.mmapBegin(periodFrames);
+                if (a.frames() == periodFrames) {
+                    periods.sender.fill(a.buffer(), a.byteOffset(0, a.offset()));
+                    return playback.mmapCommit(a.offset(), periodFrames);
+                }
             }
-            MmapArea a = playback.mmapBegin(periodFrames);
-            periods.sender.fill(a.buffer(), a.byteOffset(0, a.offset()));
-            return playback.mmapCommit(a.offset(), periodFrames);
         }
 
         @TearDown(Level.Trial)
