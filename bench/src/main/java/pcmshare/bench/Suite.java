@@ -226,6 +226,22 @@ public final class Suite {
             return new Verdict(target, String.format(Locale.ROOT, "%s = %.2f×", what, ratio), pass, by, why);
         }
 
+        /**
+         * This verdict, with a note when the 99.9% error bars of the two scores put
+         * the ratio on both sides of {@code bound}: the run cannot tell.
+         */
+        Verdict spread(RunResult num, RunResult den, double bound) {
+            double lo = Math.max(0, score(num) - error(num)) / (score(den) + error(den));
+            double hiDen = score(den) - error(den);
+            double hi = hiDen <= 0 ? Double.POSITIVE_INFINITY : (score(num) + error(num)) / hiDen;
+            if (lo < bound && bound < hi) {
+                String range = String.format(Locale.ROOT, "inconclusive: the 99.9%% error bars put the ratio "
+                        + "between %.2f× and %s", lo, Double.isInfinite(hi) ? "unbounded" : String.format(Locale.ROOT, "%.2f×", hi));
+                return new Verdict(target, measured + " (" + range + ")", pass, shortfall, why);
+            }
+            return this;
+        }
+
         static Verdict missing(String target, String what) {
             return new Verdict(target, what + ": no result (the benchmark failed; see the log)", false,
                     "not measured", "");
@@ -370,13 +386,14 @@ public final class Suite {
                     verdicts.add(Verdict.missing(size + " B: pcmshare " + label + " ≥ 0.5× memory copy", pcm));
                 } else {
                     verdicts.add(Verdict.atLeast(size + " B: pcmshare " + label + " ≥ 0.5× plain memory copy",
-                            "pcmshare / copy", score(p) / score(limit), 0.5, WHY_HANDOFF_COPY));
+                            "pcmshare / copy", score(p) / score(limit), 0.5, WHY_HANDOFF_COPY).spread(p, limit, 0.5));
                 }
                 if (p == null || best == 0) {
                     verdicts.add(Verdict.missing(size + " B: pcmshare " + label + " ≥ best peer", pcm));
                 } else {
+                    RunResult bestPeer = find(handoff, bestName, "periodBytes", size).orElseThrow();
                     verdicts.add(Verdict.atLeast(size + " B: pcmshare " + label + " no slower than the best peer",
-                            "pcmshare / " + bestName, score(p) / best, 1.0, WHY_HANDOFF_PEER));
+                            "pcmshare / " + bestName, score(p) / best, 1.0, WHY_HANDOFF_PEER).spread(p, bestPeer, 1.0));
                 }
             }
             return b.toString();
@@ -389,8 +406,10 @@ public final class Suite {
             b.append("Ping-pong with a parked helper thread (`FenceWakeBenchmark`, sample mode): one operation is ")
                     .append("a round trip, two signal-to-wake handoffs; one way is about half. The fence variants ")
                     .append("wait on sw_sync timeline fences (`fenceRoundTrip` makes its two fences each round, ")
-                    .append("`existingFenceRoundTrip` waits on fences made before the run); each ping-pong checks ")
-                    .append("at the end that every round was answered.\n\n");
+                    .append("`existingFenceRoundTrip` waits on fences made before the run, and makes them once its ")
+                    .append("pool of 2^20 is used up, so its B/op is not 0); each ping-pong checks at the end that ")
+                    .append("every round was answered. The target compares `existingFenceRoundTrip`, signal and ")
+                    .append("wake alone.\n\n");
             b.append("| contender | p50 ns | p99 ns | p99.9 ns | mean ns | samples | × park p50 | B/op |\n")
                     .append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
             RunResult park = need(wake, "parkUnparkRoundTrip");
@@ -442,7 +461,7 @@ public final class Suite {
                 verdicts.add(Verdict.missing("restricted handle ≤ 1.05× original", "writeThroughMonitorDup"));
             } else {
                 verdicts.add(Verdict.atMost("period written through a MONITOR dup within 1.05× of the original",
-                        "dup / original", score(mon) / score(orig), 1.05, WHY_DUP));
+                        "dup / original", score(mon) / score(orig), 1.05, WHY_DUP).spread(mon, orig, 1.05));
             }
             return b.toString();
         }
