@@ -50,7 +50,7 @@ public final class Suite {
                     "forks 1; warm-up %d × %d s; measurement %d × %d s (handoff: %d × %d s); GC profiler on "
                             + "every run; threads 1 (the handoff's and the ping-pongs' second thread is started by "
                             + "the benchmark); the capacity probe %.1f s per count",
-                    warmupIterations, warmupSeconds, iterations, iterationSeconds, iterations + iterations / 2,
+                    warmupIterations, warmupSeconds, iterations, iterationSeconds, iterations * 2,
                     iterationSeconds, probeSeconds);
         }
     }
@@ -99,7 +99,7 @@ public final class Suite {
         log.accept("1/6 period handoff throughput");
         // two threads on a shared machine: more iterations for a usable error bar
         ChainedOptionsBuilder handoff = options(HandoffBenchmark.class)
-                .measurementIterations(settings.iterations() + settings.iterations() / 2);
+                .measurementIterations(settings.iterations() * 2);
         if (r.loopbackMissing != null) {
             handoff.exclude(Pattern.quote(HandoffBenchmark.class.getName()) + "\\.pcmshare_loopback$");
         }
