@@ -343,7 +343,10 @@ public final class Launcher {
                 } catch (java.lang.reflect.InvocationTargetException e) {
                     Throwable cause = e.getCause();
                     String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-                    err.println(firstWord(commandLine) + ": " + message);
+                    String command = firstWord(commandLine);
+                    // a message that already starts with the command is not prefixed twice
+                    boolean named = message.startsWith(command + ":") || message.startsWith(command + " ");
+                    err.println(named ? message : command + ": " + message);
                     return EXIT_COMMAND_FAILED;
                 }
                 if (result != null) {

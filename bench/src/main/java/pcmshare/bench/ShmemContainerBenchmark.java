@@ -26,10 +26,10 @@ import org.openjdk.jmh.annotations.State;
 
 import pcmshare.core.api.impl.memory.Allocators;
 import pcmshare.core.api.memory.Memfd;
-import pcmshare.sharing.shmem.ContainerFormat;
+import pcmshare.core.api.sharing.shmem.ContainerFormat;
 import pcmshare.sharing.shmem.ContainerReader;
 import pcmshare.sharing.shmem.ContainerWriter;
-import pcmshare.sharing.shmem.ValidatedContainer;
+import pcmshare.core.api.sharing.shmem.ValidatedContainer;
 
 /**
  * A sealed 4 KiB metadata container, made and checked the pcmshare way (create,

@@ -112,8 +112,9 @@ class DummyCardTest {
 
         cfg.delete();
         await(() -> core.card("itestA").isEmpty(), "card itestA gone");
-        assertThat(playback.state()).isEqualTo(PcmState.DISCONNECTED);
-        assertThat(capture.state()).isEqualTo(PcmState.DISCONNECTED);
+        // the core lists the card as gone just before it disconnects the card's substreams
+        await(() -> playback.state() == PcmState.DISCONNECTED && capture.state() == PcmState.DISCONNECTED,
+                "substreams of itestA disconnected");
         assertThatThrownBy(() -> playback.write(silence, 256)).isInstanceOfSatisfying(ErrnoException.class,
                 e -> assertThat(e.errno()).isEqualTo(Errno.EBADFD));
         assertThatThrownBy(capture::avail).isInstanceOfSatisfying(ErrnoException.class,

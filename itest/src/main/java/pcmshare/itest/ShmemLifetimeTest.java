@@ -22,6 +22,9 @@ import pcmshare.core.api.memory.MemfdMapping;
 import pcmshare.core.api.memory.Seal;
 import pcmshare.core.api.sharing.BufferExporter;
 import pcmshare.core.api.sharing.SharedHandle;
+import pcmshare.core.api.sharing.shmem.FormatPolicy;
+import pcmshare.core.api.sharing.shmem.SealedContainers;
+import pcmshare.core.api.sharing.shmem.ValidatedContainer;
 
 /**
  * A sealed container exported through the shmem backend outlives the backend:
@@ -78,6 +81,27 @@ class ShmemLifetimeTest {
         mapping.close();
         imported.close();
         handle.close();
+    }
+
+    @Test
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    void containerWrittenByOneBundleIsValidatedInPlaceByAnother(
+            @InjectService(timeout = 5000) SealedContainers containers,
+            @InjectService(filter = "(" + BufferExporter.TYPE_PROPERTY + "=shmem)", timeout = 5000)
+            BufferExporter shmem) {
+        byte[] payload = "rate=48000 channels=2 format=S16_LE tone=440".getBytes();
+        Memfd written = containers.writeGeneric("stream-description", FORMAT, MemorySegment.ofArray(payload));
+        try (SharedHandle handle = shmem.export(written, "itest")) {
+            written.close();
+            Memfd imported = (Memfd) shmem.importHandle(handle);
+            try (ValidatedContainer c = containers.read(imported, FormatPolicy.only(FORMAT))) {
+                assertThat(c.inPlace()).as("sealed memory is used in place").isTrue();
+                assertThat(c.format()).isEqualTo(FORMAT);
+                assertThat(c.payload().toArray(ValueLayout.JAVA_BYTE)).isEqualTo(payload);
+            } finally {
+                imported.close();
+            }
+        }
     }
 
     private static Memfd sealedContainer(MemfdFactory memfds, byte[] payload) {

@@ -22,6 +22,7 @@ import pcmshare.core.api.pcm.HwParams;
 import pcmshare.core.api.pcm.PcmSubstream;
 import pcmshare.core.api.sharing.BufferExporter;
 import pcmshare.core.api.sharing.ExportInfo;
+import pcmshare.core.api.sharing.HeldExport;
 import pcmshare.core.api.sharing.SharedHandle;
 import pcmshare.core.api.sharing.anondup.AnonDup;
 import pcmshare.core.api.sharing.anondup.DupInfo;
@@ -251,19 +252,17 @@ public final class AnonDupBackend implements AnonDup, BufferExporter<DupRequest,
             // a substream without setup exports no bytes yet
         }
         Export e = new Export(dup.id, dup, hw == null ? 0 : hw.bufferBytes());
-        exports.put(e.id, e);
+        exports.put(e.id(), e);
         return e.open(holder);
     }
 
     @Override
     public PcmSubstream importHandle(SharedHandle handle) {
         checkActive("import");
-        if (!(handle instanceof Handle h) || h.export.owner() != this) {
-            String type = handle == null ? "null" : handle.type();
-            throw new ErrnoException(EINVAL, "import", TYPE, type,
-                    "handle of type '" + type + "' was not made by this '" + TYPE + "' exporter");
+        if (!(HeldExport.of(handle, this) instanceof Export export)) {
+            throw HeldExport.foreign(TYPE, handle);
         }
-        return h.export.importFor(h);
+        return export.importFor(handle);
     }
 
     @Override
@@ -279,122 +278,28 @@ public final class AnonDupBackend implements AnonDup, BufferExporter<DupRequest,
         return list;
     }
 
-    private final class Export {
-        final long id;
-        final RestrictedHandle dup;
-        final long size;
-        private final List<Handle> handles = new ArrayList<>();
+    private final class Export extends HeldExport {
+        private final RestrictedHandle dup;
 
         Export(long id, RestrictedHandle dup, long size) {
-            this.id = id;
+            super(AnonDupBackend.this, TYPE, id, size);
             this.dup = dup;
-            this.size = size;
-        }
-
-        AnonDupBackend owner() {
-            return AnonDupBackend.this;
-        }
-
-        synchronized Handle open(String holder) {
-            Handle h = new Handle(this, holder);
-            handles.add(h);
-            return h;
-        }
-
-        synchronized Handle share(Handle from, String holder) {
-            if (!handles.contains(from)) {
-                throw new ErrnoException(pcmshare.core.api.errno.Errno.EBADF, "share", "closed", from.holder,
-                        "handle is closed");
-            }
-            return open(holder);
-        }
-
-        synchronized PcmSubstream importFor(Handle from) {
-            if (!handles.contains(from)) {
-                throw new ErrnoException(pcmshare.core.api.errno.Errno.EBADF, "import", "closed", from.holder,
-                        "handle is closed");
-            }
-            return dup.dup();
-        }
-
-        void close(Handle h) {
-            boolean last;
-            synchronized (this) {
-                last = handles.remove(h) && handles.isEmpty();
-            }
-            if (last) {
-                exports.remove(id);
-                // imported dups are handles of their own: they stay until revoked or closed
-                dup.close();
-            }
-        }
-
-        synchronized boolean isOpen(Handle h) {
-            return handles.contains(h);
-        }
-
-        synchronized int refCount() {
-            return handles.size();
-        }
-
-        synchronized ExportInfo info() {
-            return new ExportInfo(TYPE, id, dup.describe() + dup.permissions, size, handles.size(),
-                    handles.stream().map(h -> h.holder).toList());
-        }
-    }
-
-    private static final class Handle implements SharedHandle {
-        final Export export;
-        final String holder;
-
-        Handle(Export export, String holder) {
-            this.export = export;
-            this.holder = holder;
         }
 
         @Override
-        public String type() {
-            return TYPE;
+        protected String name() {
+            return dup.describe() + dup.permissions;
         }
 
         @Override
-        public long id() {
-            return export.id;
+        protected void released() {
+            exports.remove(id());
+            // imported dups are handles of their own: they stay until revoked or closed
+            dup.close();
         }
 
-        @Override
-        public long byteSize() {
-            return export.size;
-        }
-
-        @Override
-        public String holder() {
-            return holder;
-        }
-
-        @Override
-        public int refCount() {
-            return export.refCount();
-        }
-
-        @Override
-        public boolean isOpen() {
-            return export.isOpen(this);
-        }
-
-        @Override
-        public SharedHandle share(String newHolder) {
-            return export.share(this, newHolder);
-        }
-
-        @Override
-        public void close() {
-            export.close(this);
-        }
-
-        @Override
-        public String toString() {
-            return TYPE + "#" + export.id + "[" + holder + "]";
+        PcmSubstream importFor(SharedHandle handle) {
+            return whileOpen(handle, "import", dup::dup);
         }
     }
 }

@@ -1,5 +1,8 @@
 package pcmshare.sharing.shmem;
 
+import pcmshare.core.api.sharing.shmem.ContainerEntry;
+import pcmshare.core.api.sharing.shmem.ContainerFormat;
+import pcmshare.core.api.sharing.shmem.FormatPolicy;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -38,9 +41,6 @@ public final class ContainerLayout {
     private ContainerLayout() {
     }
 
-    /** One payload of a nesting container. */
-    public record Entry(long format, MemorySegment payload) {
-    }
 
     /** A parsed generic container: its format and a slice of the memory holding the payload. */
     public record Generic(long format, MemorySegment payload) {
@@ -77,7 +77,7 @@ public final class ContainerLayout {
     }
 
     /** Parses a nesting container filling {@code memory} (a generic container's payload). */
-    public static List<Entry> parseNesting(MemorySegment memory, FormatPolicy policy) {
+    public static List<ContainerEntry> parseNesting(MemorySegment memory, FormatPolicy policy) {
         long limit = memory.byteSize();
         if (limit < NESTING_HEADER) {
             throw invalid("nesting", "count", limit, "memory of " + limit + " bytes has no room for the count");
@@ -90,7 +90,7 @@ public final class ContainerLayout {
         long area = NESTING_HEADER + count * NESTING_ENTRY;
         long areaSize = limit - area;
         long[][] spans = new long[(int) count][];
-        List<Entry> entries = new ArrayList<>((int) count);
+        List<ContainerEntry> entries = new ArrayList<>((int) count);
         for (int i = 0; i < count; i++) {
             long at = NESTING_HEADER + (long) i * NESTING_ENTRY;
             long format = memory.get(U64, at);
@@ -106,7 +106,7 @@ public final class ContainerLayout {
                         + " ends at " + (offset + size) + ", beyond the payload area of " + areaSize + " bytes");
             }
             spans[i] = new long[] { offset, offset + size, i };
-            entries.add(new Entry(format, memory.asSlice(area + offset, size)));
+            entries.add(new ContainerEntry(format, memory.asSlice(area + offset, size)));
         }
         long[][] byStart = spans.clone();
         Arrays.sort(byStart, Comparator.<long[]>comparingLong(s -> s[0]).thenComparingLong(s -> s[1]));
@@ -142,21 +142,21 @@ public final class ContainerLayout {
     }
 
     /** Bytes a nesting container with these entries needs (payloads packed in order). */
-    public static long nestingSize(List<Entry> entries) {
+    public static long nestingSize(List<ContainerEntry> entries) {
         long size = NESTING_HEADER + (long) entries.size() * NESTING_ENTRY;
-        for (Entry e : entries) {
+        for (ContainerEntry e : entries) {
             size += e.payload().byteSize();
         }
         return size;
     }
 
     /** Writes a nesting container at the start of {@code dst}, payloads packed in entry order. */
-    public static void writeNesting(MemorySegment dst, List<Entry> entries) {
+    public static void writeNesting(MemorySegment dst, List<ContainerEntry> entries) {
         long area = NESTING_HEADER + (long) entries.size() * NESTING_ENTRY;
         dst.set(U32, 0, entries.size());
         long offset = 0;
         for (int i = 0; i < entries.size(); i++) {
-            Entry e = entries.get(i);
+            ContainerEntry e = entries.get(i);
             long size = e.payload().byteSize();
             if (offset + size > 0xffff_ffffL) {
                 throw new ErrnoException(Errno.EINVAL, "write_container", "nesting container", offset + size,

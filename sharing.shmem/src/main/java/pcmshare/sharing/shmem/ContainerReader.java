@@ -1,5 +1,9 @@
 package pcmshare.sharing.shmem;
 
+import pcmshare.core.api.sharing.shmem.ContainerEntry;
+import pcmshare.core.api.sharing.shmem.ContainerFormat;
+import pcmshare.core.api.sharing.shmem.FormatPolicy;
+import pcmshare.core.api.sharing.shmem.ValidatedContainer;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.EnumSet;
@@ -91,9 +95,9 @@ public final class ContainerReader {
 
     private ValidatedContainer validate(boolean inPlace, MemfdMapping mapping, Arena arena, MemorySegment bytes) {
         ContainerLayout.Generic g = ContainerLayout.parseGeneric(bytes, policy);
-        List<ContainerLayout.Entry> entries = g.format() == ContainerFormat.NESTING
+        List<ContainerEntry> entries = g.format() == ContainerFormat.NESTING
                 ? ContainerLayout.parseNesting(g.payload(), policy)
                 : List.of();
-        return new ValidatedContainer(inPlace, mapping, arena, g.format(), g.payload(), entries);
+        return new CheckedContainer(inPlace, mapping, arena, g.format(), g.payload(), entries);
     }
 }

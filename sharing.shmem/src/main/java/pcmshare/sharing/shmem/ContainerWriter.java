@@ -1,5 +1,7 @@
 package pcmshare.sharing.shmem;
 
+import pcmshare.core.api.sharing.shmem.ContainerEntry;
+import pcmshare.core.api.sharing.shmem.ContainerFormat;
 import java.lang.foreign.MemorySegment;
 import java.util.EnumSet;
 import java.util.List;
@@ -42,7 +44,7 @@ public final class ContainerWriter {
     }
 
     /** A sealed generic container of format {@link ContainerFormat#NESTING} holding these entries. */
-    public Memfd nesting(String name, List<ContainerLayout.Entry> entries) {
+    public Memfd nesting(String name, List<ContainerEntry> entries) {
         long inner = ContainerLayout.nestingSize(entries);
         Memfd memfd = allocate(name, ContainerLayout.genericSize(inner));
         try {

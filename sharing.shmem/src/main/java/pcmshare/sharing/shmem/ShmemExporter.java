@@ -18,6 +18,7 @@ import pcmshare.core.api.memory.Memfd;
 import pcmshare.core.api.memory.Seal;
 import pcmshare.core.api.sharing.BufferExporter;
 import pcmshare.core.api.sharing.ExportInfo;
+import pcmshare.core.api.sharing.HeldExport;
 import pcmshare.core.api.sharing.SharedHandle;
 
 /**
@@ -81,7 +82,7 @@ public final class ShmemExporter implements BufferExporter<Memfd, Memfd> {
             throw e;
         }
         Export export = new Export(ids.incrementAndGet(), held, size);
-        live.put(export.id, export);
+        live.put(export.id(), export);
         return export.open(holder);
     }
 
@@ -89,12 +90,10 @@ public final class ShmemExporter implements BufferExporter<Memfd, Memfd> {
     @Override
     public Memfd importHandle(SharedHandle handle) {
         checkActive("import");
-        if (!(handle instanceof Handle h) || h.export.owner() != this) {
-            String type = handle == null ? "null" : handle.type();
-            throw new ErrnoException(Errno.EINVAL, "import", TYPE, type,
-                    "handle of type '" + type + "' was not made by this '" + TYPE + "' exporter");
+        if (!(HeldExport.of(handle, this) instanceof Export export)) {
+            throw HeldExport.foreign(TYPE, handle);
         }
-        return h.export.memory(h);
+        return export.importFor(handle);
     }
 
     @Override
@@ -110,115 +109,27 @@ public final class ShmemExporter implements BufferExporter<Memfd, Memfd> {
         return list;
     }
 
-    private final class Export {
-        final long id;
-        final Memfd memory;
-        final long size;
-        private final List<Handle> handles = new ArrayList<>();
+    private final class Export extends HeldExport {
+        private final Memfd memory;
 
         Export(long id, Memfd memory, long size) {
-            this.id = id;
+            super(ShmemExporter.this, TYPE, id, size);
             this.memory = memory;
-            this.size = size;
-        }
-
-        ShmemExporter owner() {
-            return ShmemExporter.this;
-        }
-
-        synchronized Handle open(String holder) {
-            Handle h = new Handle(this, holder);
-            handles.add(h);
-            return h;
-        }
-
-        synchronized Handle share(Handle from, String holder) {
-            if (!handles.contains(from)) {
-                throw new ErrnoException(Errno.EBADF, "share", "closed", from.holder, "handle is closed");
-            }
-            return open(holder);
-        }
-
-        synchronized Memfd memory(Handle from) {
-            if (!handles.contains(from)) {
-                throw new ErrnoException(Errno.EBADF, "import", "closed", from.holder, "handle is closed");
-            }
-            return memory.dup();
-        }
-
-        synchronized void close(Handle h) {
-            if (handles.remove(h) && handles.isEmpty()) {
-                live.remove(id);
-                memory.close();
-            }
-        }
-
-        synchronized boolean isOpen(Handle h) {
-            return handles.contains(h);
-        }
-
-        synchronized int refCount() {
-            return handles.size();
-        }
-
-        synchronized ExportInfo info() {
-            return new ExportInfo(TYPE, id, memory.name(), size, handles.size(),
-                    handles.stream().map(h -> h.holder).toList());
-        }
-    }
-
-    private static final class Handle implements SharedHandle {
-        final Export export;
-        final String holder;
-
-        Handle(Export export, String holder) {
-            this.export = export;
-            this.holder = holder;
         }
 
         @Override
-        public String type() {
-            return TYPE;
+        protected String name() {
+            return memory.name();
         }
 
         @Override
-        public long id() {
-            return export.id;
+        protected void released() {
+            live.remove(id());
+            memory.close();
         }
 
-        @Override
-        public long byteSize() {
-            return export.size;
-        }
-
-        @Override
-        public String holder() {
-            return holder;
-        }
-
-        @Override
-        public int refCount() {
-            return export.refCount();
-        }
-
-        @Override
-        public boolean isOpen() {
-            return export.isOpen(this);
-        }
-
-        @Override
-        public SharedHandle share(String newHolder) {
-            return export.share(this, newHolder);
-        }
-
-        @Override
-        public void close() {
-            export.close(this);
-        }
-
-        @Override
-        public String toString() {
-            return "shmem#" + export.id + "[" + holder + "]";
+        Memfd importFor(SharedHandle handle) {
+            return whileOpen(handle, "import", memory::dup);
         }
     }
 }

@@ -1,5 +1,8 @@
 package pcmshare.sharing.shmem;
 
+import pcmshare.core.api.sharing.shmem.ContainerEntry;
+import pcmshare.core.api.sharing.shmem.ContainerFormat;
+import pcmshare.core.api.sharing.shmem.FormatPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.foreign.Arena;
@@ -50,9 +53,9 @@ class ContainerFuzzTest {
     }
 
     private byte[] input() {
-        List<ContainerLayout.Entry> entries = new ArrayList<>();
+        List<ContainerEntry> entries = new ArrayList<>();
         for (int i = random.nextInt(5); i > 0; i--) {
-            entries.add(new ContainerLayout.Entry(FORMATS[random.nextInt(FORMATS.length)], payload(24)));
+            entries.add(new ContainerEntry(FORMATS[random.nextInt(FORMATS.length)], payload(24)));
         }
         boolean nesting = random.nextBoolean();
         long inner = nesting ? ContainerLayout.nestingSize(entries) : random.nextInt(48);
@@ -114,7 +117,7 @@ class ContainerFuzzTest {
                     ContainerLayout.Generic g = ContainerLayout.parseGeneric(memory, policy);
                     assertWithin(memory, g.payload());
                     if (g.format() == ContainerFormat.NESTING) {
-                        for (ContainerLayout.Entry e : ContainerLayout.parseNesting(g.payload(), policy)) {
+                        for (ContainerEntry e : ContainerLayout.parseNesting(g.payload(), policy)) {
                             assertWithin(g.payload(), e.payload());
                         }
                     }
@@ -126,7 +129,7 @@ class ContainerFuzzTest {
                 }
                 // the raw bytes fuzz the nesting parser directly too
                 try {
-                    for (ContainerLayout.Entry e : ContainerLayout.parseNesting(memory, policy)) {
+                    for (ContainerEntry e : ContainerLayout.parseNesting(memory, policy)) {
                         assertWithin(memory, e.payload());
                     }
                 } catch (ErrnoException e) {

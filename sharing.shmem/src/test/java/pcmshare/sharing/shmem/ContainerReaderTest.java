@@ -1,5 +1,9 @@
 package pcmshare.sharing.shmem;
 
+import pcmshare.core.api.sharing.shmem.ContainerEntry;
+import pcmshare.core.api.sharing.shmem.ContainerFormat;
+import pcmshare.core.api.sharing.shmem.FormatPolicy;
+import pcmshare.core.api.sharing.shmem.ValidatedContainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -77,14 +81,14 @@ class ContainerReaderTest {
     @DisplayName("a sealed nesting container yields its entries in place")
     void sealedNesting_yieldsEntries(String impl, MemfdFactory f) {
         ContainerWriter writer = new ContainerWriter(f);
-        List<ContainerLayout.Entry> entries = List.of(new ContainerLayout.Entry(HDR10, text("hdr")),
-                new ContainerLayout.Entry(REGS, text("")), new ContainerLayout.Entry(REGS, text("r0=1,r1=2")));
+        List<ContainerEntry> entries = List.of(new ContainerEntry(HDR10, text("hdr")),
+                new ContainerEntry(REGS, text("")), new ContainerEntry(REGS, text("r0=1,r1=2")));
         try (Memfd fd = writer.nesting("planes", entries);
                 ValidatedContainer c = new ContainerReader(FormatPolicy.only(ContainerFormat.NESTING, HDR10, REGS))
                         .read(fd)) {
             assertThat(c.inPlace()).isTrue();
             assertThat(c.format()).isEqualTo(ContainerFormat.NESTING);
-            assertThat(c.entries()).extracting(ContainerLayout.Entry::format).containsExactly(HDR10, REGS, REGS);
+            assertThat(c.entries()).extracting(ContainerEntry::format).containsExactly(HDR10, REGS, REGS);
             assertThat(c.entries()).extracting(e -> text(e.payload())).containsExactly("hdr", "", "r0=1,r1=2");
         }
     }
@@ -232,7 +236,7 @@ class ContainerReaderTest {
         assertThat(format.getMessage()).contains("entry[1].format");
 
         // adjacent and empty entries are fine
-        List<ContainerLayout.Entry> ok = ContainerLayout.parseNesting(
+        List<ContainerEntry> ok = ContainerLayout.parseNesting(
                 nesting(8, new long[] { REGS, 4, 4 }, new long[] { HDR10, 4, 0 }, new long[] { REGS, 0, 2 }), any);
         assertThat(ok).extracting(e -> e.payload().byteSize()).containsExactly(4L, 4L, 0L);
     }
@@ -242,7 +246,7 @@ class ContainerReaderTest {
     void restrictedReader_refusesNestingUnlessAllowed() {
         assertThatThrownBy(() -> new ContainerReader(FormatPolicy.only(REGS))
                 .read(new ContainerWriter(pcmshare.core.api.impl.memory.Allocators.memfdFactory())
-                        .nesting("n", List.of(new ContainerLayout.Entry(REGS, text("x"))))))
+                        .nesting("n", List.of(new ContainerEntry(REGS, text("x"))))))
                 .isInstanceOf(ErrnoException.class).hasMessageContaining("format");
     }
 }

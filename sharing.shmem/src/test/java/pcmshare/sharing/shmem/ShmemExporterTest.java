@@ -1,5 +1,7 @@
 package pcmshare.sharing.shmem;
 
+import pcmshare.core.api.sharing.shmem.ContainerFormat;
+import pcmshare.core.api.sharing.shmem.ValidatedContainer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.foreign.MemorySegment;

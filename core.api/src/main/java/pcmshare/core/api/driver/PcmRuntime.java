@@ -46,6 +46,22 @@ public interface PcmRuntime {
     /** Stops the stream with XRUN, as snd_pcm_stop_xrun (the hardware detected it). */
     void xrun();
 
+    /**
+     * Stops the stream into {@code state} (snd_pcm_stop), when it is running:
+     * SETUP, XRUN, or DRAINING for a capture whose source went away (the
+     * application reads what is left, then the stream is in SETUP), as
+     * snd-aloop does when the playback side of a cable changes its format. Its
+     * whole link group stops. Call from any thread except from within
+     * {@link PcmOps#trigger} or with a stream lock of another substream held;
+     * does nothing when the stream is not running.
+     *
+     * @throws pcmshare.core.api.errno.ErrnoException EINVAL for another target state
+     */
+    default void stop(PcmState state) {
+        throw new pcmshare.core.api.errno.ErrnoException(pcmshare.core.api.errno.Errno.ENOSYS, "stop", state(),
+                state, "this runtime cannot stop into a chosen state");
+    }
+
     /** The substream's state now. */
     PcmState state();
 

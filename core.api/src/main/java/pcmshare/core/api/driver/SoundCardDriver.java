@@ -12,6 +12,13 @@ import pcmshare.core.api.pcm.PcmDeviceInfo;
  */
 public interface SoundCardDriver {
 
+    /**
+     * Optional service property: what paces the card's periods, for humans (e.g.
+     * {@code "system timer (hrtimer)"} or {@code "follows linked card"}). Listings
+     * show "own clock" when a driver does not set it.
+     */
+    String TIMER_SOURCE_PROPERTY = "pcmshare.timer.source";
+
     /** Short id, unique among cards (ALSA's card id); the core adds a suffix on a clash. */
     String id();
 

@@ -24,6 +24,7 @@ final class MemfdSharedMemory implements SharedMemory {
     MemfdSharedMemory(Memfd memfd, MemfdMapping mapping) {
         this.memfd = memfd;
         this.mapping = mapping;
+        LiveMemory.allocated(mapping.segment().byteSize());
     }
 
     static SharedMemory allocate(MemfdFactory factory, String name, long byteSize) {
@@ -83,6 +84,7 @@ final class MemfdSharedMemory implements SharedMemory {
             }
         } while (!refs.compareAndSet(n, n - 1));
         if (n == 1) {
+            LiveMemory.freed(mapping.segment().byteSize());
             mapping.close();
             memfd.close();
         }

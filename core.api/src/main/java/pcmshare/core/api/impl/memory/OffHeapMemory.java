@@ -22,6 +22,7 @@ final class OffHeapMemory implements SharedMemory {
         this.name = name;
         this.arena = Arena.ofShared();
         this.segment = arena.allocate(byteSize, 64);
+        LiveMemory.allocated(byteSize);
     }
 
     @Override
@@ -61,6 +62,7 @@ final class OffHeapMemory implements SharedMemory {
             }
         } while (!refs.compareAndSet(n, n - 1));
         if (n == 1) {
+            LiveMemory.freed(segment.byteSize());
             arena.close();
         }
     }

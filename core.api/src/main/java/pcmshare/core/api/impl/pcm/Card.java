@@ -32,10 +32,12 @@ final class Card {
     private final Map<Integer, PcmDeviceInfo> devices = new HashMap<>();
     /** Open substreams by device, direction and number. */
     private final Map<String, Substream> open = new HashMap<>();
+    private final PcmCounters counters;
     private boolean disconnected;
 
-    Card(String id, SoundCardDriver driver, List<PcmDeviceInfo> deviceList, Clock clock) {
+    Card(String id, SoundCardDriver driver, List<PcmDeviceInfo> deviceList, Clock clock, PcmCounters counters) {
         this.id = id;
+        this.counters = counters;
         this.driver = driver;
         this.clock = clock;
         for (PcmDeviceInfo d : deviceList) {
@@ -113,11 +115,19 @@ final class Card {
         }
         s.attach(ops);
         open.put(key(device, direction, chosen), s);
+        counters.substreams.incrementAndGet();
+        counters.handles.incrementAndGet();
         return s;
     }
 
     synchronized void release(Substream s) {
-        open.remove(key(s.device(), s.direction(), s.subdevice()), s);
+        if (open.remove(key(s.device(), s.direction(), s.subdevice()), s)) {
+            counters.substreams.decrementAndGet();
+        }
+    }
+
+    PcmCounters counters() {
+        return counters;
     }
 
     /** The driver went away: every open substream becomes DISCONNECTED. */

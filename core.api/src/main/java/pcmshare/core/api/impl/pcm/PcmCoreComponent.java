@@ -18,7 +18,9 @@ import pcmshare.core.api.memory.MemoryAllocator;
 import pcmshare.core.api.pcm.CardInfo;
 import pcmshare.core.api.pcm.Direction;
 import pcmshare.core.api.pcm.PcmCore;
+import pcmshare.core.api.pcm.PcmDiagnostics;
 import pcmshare.core.api.pcm.PcmSubstream;
+import pcmshare.core.api.pcm.SubstreamInfo;
 
 /**
  * The PCM core service. Tracks every {@link SoundCardDriver} service (whiteboard)
@@ -87,5 +89,21 @@ public final class PcmCoreComponent implements PcmCore {
     @Override
     public PcmSubstream open(String cardId, int device, Direction direction, int subdevice, boolean nonBlocking) {
         return engine.open(cardId, device, direction, subdevice, nonBlocking);
+    }
+
+    @Override
+    public PcmSubstream open(String cardId, int device, Direction direction, int subdevice, boolean nonBlocking,
+            String holder) {
+        return engine.open(cardId, device, direction, subdevice, nonBlocking, holder);
+    }
+
+    @Override
+    public List<SubstreamInfo> substreams() {
+        return engine.substreams();
+    }
+
+    @Override
+    public PcmDiagnostics diagnostics() {
+        return engine.diagnostics();
     }
 }

@@ -3,6 +3,7 @@ package pcmshare.core.api.impl.pcm;
 import static pcmshare.core.api.errno.Errno.ENODEV;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,11 +15,14 @@ import java.util.function.Supplier;
 import pcmshare.core.api.clock.Clock;
 import pcmshare.core.api.driver.SoundCardDriver;
 import pcmshare.core.api.errno.ErrnoException;
+import pcmshare.core.api.impl.memory.LiveMemory;
 import pcmshare.core.api.memory.MemoryAllocator;
 import pcmshare.core.api.pcm.CardInfo;
 import pcmshare.core.api.pcm.Direction;
 import pcmshare.core.api.pcm.PcmCore;
+import pcmshare.core.api.pcm.PcmDiagnostics;
 import pcmshare.core.api.pcm.PcmSubstream;
+import pcmshare.core.api.pcm.SubstreamInfo;
 
 /**
  * The PCM core: cards made from driver services, and their substreams. The DS
@@ -33,6 +37,7 @@ public final class PcmEngine implements PcmCore {
     private final long pointerLimit;
     private final Map<String, Card> cards = new LinkedHashMap<>();
     private final Map<SoundCardDriver, Card> byDriver = new IdentityHashMap<>();
+    private final PcmCounters counters = new PcmCounters();
 
     /**
      * @param clock        the core's clock; each card runs on it with the card's skew
@@ -64,7 +69,7 @@ public final class PcmEngine implements PcmCore {
             for (int n = 1; cards.containsKey(id); n++) {
                 id = base + "_" + n;
             }
-            Card card = new Card(id, driver, driver.devices(), clock.skewed(driver.clockSkewPpm()));
+            Card card = new Card(id, driver, driver.devices(), clock.skewed(driver.clockSkewPpm()), counters);
             cards.put(id, card);
             byDriver.put(driver, card);
             return id;
@@ -75,13 +80,19 @@ public final class PcmEngine implements PcmCore {
     public void removeCard(SoundCardDriver driver) {
         Card card;
         synchronized (cards) {
-            card = byDriver.remove(driver);
+            card = byDriver.get(driver);
             if (card == null) {
                 return;
             }
-            cards.remove(card.id());
         }
+        // disconnect before the card leaves the list: whoever sees it gone must also
+        // see its substreams DISCONNECTED; opens meanwhile get ENODEV from the card
         card.disconnect();
+        synchronized (cards) {
+            if (byDriver.remove(driver, card)) {
+                cards.remove(card.id(), card);
+            }
+        }
     }
 
     /** Disconnects every card (the core is going away). */
@@ -109,6 +120,12 @@ public final class PcmEngine implements PcmCore {
 
     @Override
     public PcmSubstream open(String cardId, int device, Direction direction, int subdevice, boolean nonBlocking) {
+        return open(cardId, device, direction, subdevice, nonBlocking, "");
+    }
+
+    @Override
+    public PcmSubstream open(String cardId, int device, Direction direction, int subdevice, boolean nonBlocking,
+            String holder) {
         Card card;
         synchronized (cards) {
             card = cards.get(cardId);
@@ -116,6 +133,37 @@ public final class PcmEngine implements PcmCore {
         if (card == null) {
             throw new ErrnoException(ENODEV, "open", null, cardId, "no card " + cardId);
         }
-        return new SubstreamHandle(card.open(device, direction, subdevice, nonBlocking, allocator.get(), pointerLimit));
+        Substream s = card.open(device, direction, subdevice, nonBlocking, allocator.get(), pointerLimit);
+        s.holder(holder);
+        return new SubstreamHandle(s);
+    }
+
+    @Override
+    public List<SubstreamInfo> substreams() {
+        List<Card> present;
+        synchronized (cards) {
+            present = new ArrayList<>(cards.values());
+        }
+        List<SubstreamInfo> out = new ArrayList<>();
+        for (Card card : present) {
+            card.openSubstreams().stream()
+                    .sorted(Comparator.comparingInt(Substream::device)
+                            .thenComparing(Substream::direction)
+                            .thenComparingInt(Substream::subdevice))
+                    .map(Substream::info)
+                    .filter(Objects::nonNull)
+                    .forEach(out::add);
+        }
+        return out;
+    }
+
+    @Override
+    public PcmDiagnostics diagnostics() {
+        int n;
+        synchronized (cards) {
+            n = cards.size();
+        }
+        return new PcmDiagnostics(n, counters.substreams.get(), counters.handles.get(), LiveMemory.count(),
+                LiveMemory.bytes());
     }
 }

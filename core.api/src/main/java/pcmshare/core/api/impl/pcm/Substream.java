@@ -54,6 +54,7 @@ import pcmshare.core.api.pcm.PcmState;
 import pcmshare.core.api.pcm.PcmStatus;
 import pcmshare.core.api.pcm.PcmSubstream;
 import pcmshare.core.api.pcm.PeriodListener;
+import pcmshare.core.api.pcm.SubstreamInfo;
 import pcmshare.core.api.pcm.SwParams;
 
 /**
@@ -142,6 +143,8 @@ final class Substream implements PcmSubstream {
     private long twake;
     private int waiters;
     private int mmapCount;
+    /** Who opened it, for listings. */
+    private volatile String holder = "";
     /** Handles on this substream ({@link SubstreamHandle}); the last one to close closes it. */
     private int handles = 1;
 
@@ -1844,6 +1847,44 @@ final class Substream implements PcmSubstream {
         }
     }
 
+    // ---------------------------------------------------------------- listing
+
+    void holder(String who) {
+        this.holder = who == null ? "" : who;
+    }
+
+    /**
+     * What a listing shows of this substream, or null once closed. Like
+     * {@link #status()} it brings hw_ptr up to date (as reading ALSA's
+     * /proc status does), but it leaves avail_max to the holder.
+     */
+    SubstreamInfo info() {
+        Set<SubstreamView> linked = linkedWith();
+        lock.lock();
+        try {
+            if (closed) {
+                return null;
+            }
+            long now = clock.nanoTime();
+            PcmStatus st;
+            if (state == OPEN) {
+                st = new PcmStatus(OPEN, suspendedState, triggerTimestamp, now, 0, 0, 0, 0, 0, xrunCount);
+            } else {
+                if (running()) {
+                    updateHwPtr(false);
+                }
+                boolean hasBuffer = hw != null;
+                long avail = hasBuffer ? availLocked() : 0;
+                long delay = hasBuffer && running() ? (playback ? hwAvail() : captureAvail()) : 0;
+                st = new PcmStatus(state, suspendedState, triggerTimestamp, now, hwPtr, applPtr, avail, availMax,
+                        delay, xrunCount);
+            }
+            return new SubstreamInfo(card.id(), device, direction, subdevice, holder, handles, hw, st, linked);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // ---------------------------------------------------------------- handles
 
     /** One more handle on this open substream (O_APPEND): no new open. */
@@ -1852,6 +1893,7 @@ final class Substream implements PcmSubstream {
         try {
             checkUsable("dup");
             handles++;
+            card.counters().handles.incrementAndGet();
         } finally {
             lock.unlock();
         }
@@ -1863,6 +1905,7 @@ final class Substream implements PcmSubstream {
         lock.lock();
         try {
             last = --handles == 0;
+            card.counters().handles.decrementAndGet();
         } finally {
             lock.unlock();
         }
@@ -2397,6 +2440,29 @@ final class Substream implements PcmSubstream {
                 // snd_pcm_stop_xrun
                 if (running()) {
                     xrunLocked();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void stop(PcmState target) {
+            switch (target) {
+                case SETUP, XRUN -> {
+                }
+                case DRAINING -> {
+                    if (playback) {
+                        throw refuse(EINVAL, "stop", target, "only a capture stops into DRAINING");
+                    }
+                }
+                default -> throw refuse(EINVAL, "stop", target, "a stop ends in SETUP, XRUN or DRAINING");
+            }
+            lock.lock();
+            try {
+                // snd_pcm_stop
+                if (running()) {
+                    action(STOP, target);
                 }
             } finally {
                 lock.unlock();

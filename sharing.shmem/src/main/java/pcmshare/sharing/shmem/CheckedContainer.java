@@ -1,26 +1,25 @@
 package pcmshare.sharing.shmem;
 
+import pcmshare.core.api.sharing.shmem.ContainerEntry;
+import pcmshare.core.api.sharing.shmem.ContainerFormat;
+import pcmshare.core.api.sharing.shmem.ValidatedContainer;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
 import pcmshare.core.api.memory.MemfdMapping;
 
-/**
- * A container that passed validation, over memory nobody can change any more:
- * either the sealed memory itself, mapped read-only, or the reader's private copy.
- * Its segments are valid until {@link #close()}, on the thread that read it.
- */
-public final class ValidatedContainer implements AutoCloseable {
+/** A validated container and what it must release: the read-only mapping or the private copy. */
+final class CheckedContainer implements ValidatedContainer {
     private final boolean inPlace;
     private final MemfdMapping mapping;
     private final Arena copy;
     private final long format;
     private final MemorySegment payload;
-    private final List<ContainerLayout.Entry> entries;
+    private final List<ContainerEntry> entries;
 
-    ValidatedContainer(boolean inPlace, MemfdMapping mapping, Arena copy, long format, MemorySegment payload,
-            List<ContainerLayout.Entry> entries) {
+    CheckedContainer(boolean inPlace, MemfdMapping mapping, Arena copy, long format, MemorySegment payload,
+            List<ContainerEntry> entries) {
         this.inPlace = inPlace;
         this.mapping = mapping;
         this.copy = copy;
@@ -30,22 +29,26 @@ public final class ValidatedContainer implements AutoCloseable {
     }
 
     /** True when the sealed memory is used in place, false when the bytes were copied first. */
+    @Override
     public boolean inPlace() {
         return inPlace;
     }
 
     /** The generic container's format. */
+    @Override
     public long format() {
         return format;
     }
 
     /** The generic container's payload, read-only. */
+    @Override
     public MemorySegment payload() {
         return payload;
     }
 
     /** The entries when the format is {@link ContainerFormat#NESTING}, else empty. */
-    public List<ContainerLayout.Entry> entries() {
+    @Override
+    public List<ContainerEntry> entries() {
         return entries;
     }
 

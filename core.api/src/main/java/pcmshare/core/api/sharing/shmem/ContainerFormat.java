@@ -1,4 +1,4 @@
-package pcmshare.sharing.shmem;
+package pcmshare.core.api.sharing.shmem;
 
 /**
  * Container formats are 64-bit codes in the style of DRM format modifiers: the

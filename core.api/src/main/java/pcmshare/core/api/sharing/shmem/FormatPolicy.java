@@ -1,4 +1,4 @@
-package pcmshare.sharing.shmem;
+package pcmshare.core.api.sharing.shmem;
 
 import java.util.Arrays;
 

@@ -1,0 +1,111 @@
+package pcmshare.driver.aloop;
+
+import java.util.List;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.Designate;
+
+import pcmshare.core.api.driver.PcmOps;
+import pcmshare.core.api.driver.PcmRuntime;
+import pcmshare.core.api.driver.SoundCardDriver;
+import pcmshare.core.api.pcm.PcmDeviceInfo;
+
+/**
+ * The loopback card as a whiteboard {@link SoundCardDriver} service, one per
+ * configuration. Configuration PID {@value #PID}, policy OPTIONAL: with no
+ * configuration at all there is one card, id "Loopback", with snd-aloop's
+ * defaults; a configuration of PID {@value #PID} changes that card; each
+ * factory configuration of factory PID {@value #PID} makes one card instead
+ * (the unconfigured one then goes away). A changed configuration replaces the
+ * card (its open substreams are disconnected), since a card's identity and
+ * devices are read once by the core.
+ *
+ * <p>Every other card's service (loopback cards aside) is tracked (dynamic,
+ * greedy) to find the configured timer source by id or name as it comes and goes.
+ */
+@Component(service = SoundCardDriver.class, configurationPid = AloopComponent.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
+@Designate(ocd = AloopConfig.class, factory = true)
+public final class AloopComponent implements SoundCardDriver {
+    /** The configuration PID and factory PID. */
+    public static final String PID = "pcmshare.driver.aloop";
+
+    private final Loopback loopback;
+
+    /**
+     * @param logger the OSGi log when there is one at activation (a log service coming later does not
+     *               replace the card: its streams would be disconnected); else System.Logger
+     */
+    @Activate
+    public AloopComponent(AloopConfig config,
+            @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL,
+                    policyOption = ReferencePolicyOption.RELUCTANT)
+            Logger logger) {
+        this.loopback = new Loopback(LoopbackSettings.of(config), logger == null ? LoopbackLog.system()
+                : new LoopbackLog() {
+                    @Override
+                    public void warn(String message) {
+                        logger.warn(message);
+                    }
+
+                    @Override
+                    public void info(String message) {
+                        logger.info(message);
+                    }
+                });
+        if (loopback.waitingForSource()) {
+            loopback.log().info("loopback card " + config.id() + ": timer source card '" + config.timer__source()
+                    + "' is not present; cables run on their own clock until it comes");
+        }
+    }
+
+    // other loopback cards are left out: a loopback's clock is no better than this one's, and SCR would be asked
+    // for this component's own service while registering it
+    @Reference(name = "card", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeCard",
+            target = "(!(component.name=pcmshare.driver.aloop.AloopComponent))")
+    void addCard(SoundCardDriver card) {
+        if (card != this) {
+            loopback.cardAppeared(card);
+        }
+    }
+
+    void removeCard(SoundCardDriver card) {
+        if (card != this) {
+            loopback.cardGone(card);
+        }
+    }
+
+    @Override
+    public String id() {
+        return loopback.id();
+    }
+
+    @Override
+    public String name() {
+        return loopback.name();
+    }
+
+    @Override
+    public List<PcmDeviceInfo> devices() {
+        return loopback.devices();
+    }
+
+    @Override
+    public PcmOps open(PcmRuntime runtime) {
+        return loopback.open(runtime);
+    }
+
+    @Override
+    public String toString() {
+        return "AloopComponent[" + loopback.id() + "]";
+    }
+}

@@ -1,0 +1,96 @@
+package pcmshare.driver.aloop;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+import pcmshare.core.api.pcm.Access;
+import pcmshare.core.api.pcm.HwConstraints;
+import pcmshare.core.api.pcm.PcmCapability;
+import pcmshare.core.api.pcm.Range;
+import pcmshare.core.api.pcm.SampleFormat;
+
+/**
+ * What one loopback card is: its identity, substream count, the pcm_notify and
+ * timer_source options and the hardware it offers. Made from {@link AloopConfig}
+ * in the framework, directly in tests.
+ *
+ * @param id          card id
+ * @param name        card name
+ * @param substreams  substreams per device and direction (1-8, as snd-aloop)
+ * @param pcmNotify   pcm_notify: playback may change the cable's parameters; a running capture is stopped
+ * @param timerSource id or name of the card whose clock paces the cables; empty: own clock (or a linked card's)
+ * @param formats     sample formats offered
+ * @param rates       rate range in Hz
+ * @param channels    channel range
+ */
+public record LoopbackSettings(String id, String name, int substreams, boolean pcmNotify, String timerSource,
+        Set<SampleFormat> formats, Range rates, Range channels) {
+
+    /** snd-aloop's MAX_PCM_SUBSTREAMS. */
+    public static final int MAX_SUBSTREAMS = 8;
+
+    public LoopbackSettings {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(name, "name");
+        timerSource = timerSource == null ? "" : timerSource.trim();
+        if (id.isBlank()) {
+            throw new IllegalArgumentException("card id is empty");
+        }
+        if (substreams < 1 || substreams > MAX_SUBSTREAMS) {
+            throw new IllegalArgumentException("pcm_substreams must be 1-" + MAX_SUBSTREAMS + ": " + substreams);
+        }
+        if (formats.isEmpty()) {
+            throw new IllegalArgumentException("no sample format offered");
+        }
+        formats = Set.copyOf(EnumSet.copyOf(formats));
+    }
+
+    /** The defaults of snd-aloop: card "Loopback", 8 substreams, no notify, own timer. */
+    public static LoopbackSettings defaults() {
+        return new LoopbackSettings("Loopback", "Loopback", MAX_SUBSTREAMS, false, "",
+                EnumSet.of(SampleFormat.S16_LE, SampleFormat.S16_BE, SampleFormat.S24_LE, SampleFormat.S24_3LE,
+                        SampleFormat.S32_LE, SampleFormat.FLOAT_LE),
+                Range.of(8_000, 192_000), Range.of(1, 32));
+    }
+
+    static LoopbackSettings of(AloopConfig c) {
+        List<SampleFormat> fs = new ArrayList<>();
+        for (String f : c.formats()) {
+            try {
+                fs.add(SampleFormat.valueOf(f.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown sample format in formats: " + f
+                        + "; known: " + EnumSet.allOf(SampleFormat.class), e);
+            }
+        }
+        return new LoopbackSettings(c.id(), c.name(), c.pcm__substreams(), c.pcm__notify(), c.timer__source(),
+                EnumSet.copyOf(fs), Range.of(c.rate__min(), c.rate__max()),
+                Range.of(c.channels__min(), c.channels__max()));
+    }
+
+    public LoopbackSettings withPcmNotify(boolean on) {
+        return new LoopbackSettings(id, name, substreams, on, timerSource, formats, rates, channels);
+    }
+
+    public LoopbackSettings withTimerSource(String source) {
+        return new LoopbackSettings(id, name, substreams, pcmNotify, source, formats, rates, channels);
+    }
+
+    public LoopbackSettings withSubstreams(int n) {
+        return new LoopbackSettings(id, name, n, pcmNotify, timerSource, formats, rates, channels);
+    }
+
+    public LoopbackSettings withId(String cardId) {
+        return new LoopbackSettings(cardId, name, substreams, pcmNotify, timerSource, formats, rates, channels);
+    }
+
+    /** snd-aloop's loopback_pcm_hardware, in frames: every access, pause, resume, and a drain trigger. */
+    HwConstraints constraints() {
+        return new HwConstraints(EnumSet.allOf(Access.class), formats, rates, List.of(), channels,
+                Range.of(16, 1 << 20), Range.of(1, 1024), Range.of(16, 1 << 22),
+                EnumSet.of(PcmCapability.PAUSE, PcmCapability.RESUME, PcmCapability.DRAIN_TRIGGER));
+    }
+}

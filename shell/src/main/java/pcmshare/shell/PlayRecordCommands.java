@@ -1,0 +1,496 @@
+package pcmshare.shell;
+
+import static pcmshare.core.api.errno.Errno.EPIPE;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import javax.sound.sampled.AudioFileFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
+import javax.sound.sampled.UnsupportedAudioFileException;
+
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.apache.felix.service.command.annotations.GogoCommand;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import pcmshare.core.api.errno.ErrnoException;
+import pcmshare.core.api.pcm.Direction;
+import pcmshare.core.api.pcm.HwParams;
+import pcmshare.core.api.pcm.PcmCore;
+import pcmshare.core.api.pcm.PcmSubstream;
+import pcmshare.core.api.pcm.SampleFormat;
+
+/**
+ * {@code pcm:play} and {@code pcm:record}: aplay and arecord for pcmshare's
+ * cards. Each opens its substream for the duration of the command, sets the
+ * hardware parameters from the file's format (or 48 kHz stereo S16_LE for a
+ * tone), prepares, queues or reads with blocking transfers, starts, and shows a
+ * progress line while it runs. An xrun is counted and recovered from by
+ * preparing again, as aplay does.
+ */
+@Component(service = PlayRecordCommands.class)
+@GogoCommand(scope = "pcm", function = {"play", "record"})
+public final class PlayRecordCommands {
+    static final String PLAY_HOLDER = "shell (pcm:play)";
+    static final String RECORD_HOLDER = "shell (pcm:record)";
+    static final double DEFAULT_TONE_HZ = 440;
+    static final double DEFAULT_TONE_SECONDS = 1;
+    /** A quarter of full scale (-12 dBFS): audible, never clipping. */
+    private static final double TONE_AMPLITUDE = 0.25;
+
+    private final PcmCore core;
+
+    @Activate
+    public PlayRecordCommands(@Reference PcmCore core) {
+        this.core = core;
+    }
+
+    // ------------------------------------------------------------------ play
+
+    @Descriptor("plays a tone or a WAV file on a playback substream, with a progress line. Without --file it "
+            + "plays a sine tone (440 Hz unless --tone) at 48000 Hz, 2 channels, S16_LE for 1 s unless --seconds; "
+            + "with --file it plays the file in its own format (WAV: " + "8-bit unsigned, 16/24/32-bit signed, "
+            + "32/64-bit float linear PCM), all of it unless --seconds")
+    public String play(CommandSession session,
+            @Descriptor("play a sine tone of this frequency in Hz (0 < HZ <= 24000); the default source")
+            @Parameter(names = "--tone", absentValue = Options.ABSENT) String tone,
+            @Descriptor("play this WAV file instead of a tone")
+            @Parameter(names = "--file", absentValue = Options.ABSENT) String file,
+            @Descriptor("play this many seconds (> 0); default: 1 s of tone, or the whole file")
+            @Parameter(names = "--seconds", absentValue = Options.ABSENT) String seconds,
+            @Descriptor("the playback substream: hw:CARD[,DEV[,SUB]], CARD an id or index")
+            String substream) throws IOException {
+        String cmd = "pcm:play";
+        SubstreamName.Target t = target(cmd, substream, Direction.PLAYBACK);
+        if (Options.given(tone) && Options.given(file)) {
+            throw new IllegalArgumentException(cmd + ": give --tone HZ or --file WAV, not both");
+        }
+        Double secs = Options.given(seconds) ? Options.seconds(cmd, seconds) : null;
+        Source source;
+        if (Options.given(file)) {
+            source = WavSource.open(cmd, Options.path(session, file));
+        } else {
+            double hz = Options.given(tone) ? toneHz(cmd, tone) : DEFAULT_TONE_HZ;
+            source = new Tone(hz, new WavFormat(SampleFormat.S16_LE, Params.DEFAULT_RATE, Params.DEFAULT_CHANNELS));
+        }
+        try (source) {
+            WavFormat f = source.format();
+            long frames = source.frames();
+            long wanted = secs != null ? frames(cmd, secs, f.rate())
+                    : source instanceof Tone ? frames(cmd, DEFAULT_TONE_SECONDS, f.rate()) : frames;
+            long total = frames < 0 ? wanted : Math.min(wanted, frames);
+            if (total <= 0) {
+                throw new IllegalArgumentException(cmd + ": " + source + " has no audio frames to play");
+            }
+            Transfer x = play(session, t, source, total);
+            return "played " + secondsText(x.frames, f.rate()) + " (" + x.frames + " frames) of " + source + " to "
+                    + t.name() + "; xruns " + x.xruns;
+        }
+    }
+
+    private Transfer play(CommandSession session, SubstreamName.Target t, Source source, long total)
+            throws IOException {
+        String cmd = "pcm:play";
+        WavFormat f = source.format();
+        PcmSubstream s = openWith(cmd, t, PLAY_HOLDER, f);
+        Transfer x = new Transfer();
+        Progress progress = new Progress(console(session), t.name(), f.rate(), total);
+        try (s; Arena arena = Arena.ofConfined()) {
+            HwParams p = s.hwParams();
+            // start explicitly once the buffer is full, as the command line promises (not at the first frame)
+            s.swParams(s.swParams().withStartThreshold(s.swParams().boundary()));
+            s.prepare();
+            int fb = f.frameBytes();
+            long chunk = p.periodSize();
+            MemorySegment seg = arena.allocate(chunk * fb);
+            byte[] bytes = new byte[(int) (chunk * fb)];
+            long queued = 0;
+            boolean started = false;
+            while (x.frames < total) {
+                int n = source.read(bytes, (int) Math.min(chunk, total - x.frames));
+                if (n <= 0) {
+                    break;
+                }
+                MemorySegment.copy(bytes, 0, seg, ValueLayout.JAVA_BYTE, 0, n * fb);
+                long done = 0;
+                while (done < n) {
+                    long room = started ? n - done : Math.min(n - done, p.bufferSize() - queued);
+                    if (room == 0) {
+                        s.start();
+                        started = true;
+                        continue;
+                    }
+                    try {
+                        long w = s.write(seg.asSlice(done * fb), room);
+                        done += w;
+                        queued += w;
+                    } catch (ErrnoException e) {
+                        if (e.errno() != EPIPE) {
+                            throw e;
+                        }
+                        x.xruns++;
+                        s.prepare();
+                        queued = 0;
+                        started = false;
+                    }
+                }
+                x.frames += n;
+                progress.update(x.frames, x.xruns);
+            }
+            if (!started && queued > 0) {
+                s.start();
+            }
+            try {
+                s.drain();
+            } catch (ErrnoException e) {
+                if (e.errno() != EPIPE) {
+                    throw e;
+                }
+                x.xruns++;
+            }
+        } catch (ErrnoException e) {
+            throw Options.refused(cmd, t.name(), e);
+        } finally {
+            progress.end();
+        }
+        return x;
+    }
+
+    // ------------------------------------------------------------------ record
+
+    @Descriptor("records from a capture substream into a WAV file, with a progress line; the file is "
+            + "written through javax.sound.sampled and replaced if it exists")
+    public String record(CommandSession session,
+            @Descriptor("record this many seconds (> 0); required")
+            @Parameter(names = "--seconds", absentValue = Options.ABSENT) String seconds,
+            @Descriptor("the WAV file to write; required")
+            @Parameter(names = "--file", absentValue = Options.ABSENT) String file,
+            @Descriptor("rate in Hz (default 48000)")
+            @Parameter(names = "--rate", absentValue = Options.ABSENT) String rate,
+            @Descriptor("channels (default 2)")
+            @Parameter(names = "--channels", absentValue = Options.ABSENT) String channels,
+            @Descriptor("sample format: U8, S16_LE (the default), S24_3LE, S32_LE, FLOAT_LE or FLOAT64_LE")
+            @Parameter(names = "--format", absentValue = Options.ABSENT) String format,
+            @Descriptor("the capture substream: hw:CARD[,DEV[,SUB]], CARD an id or index")
+            String substream) throws IOException {
+        String cmd = "pcm:record";
+        SubstreamName.Target t = target(cmd, substream, Direction.CAPTURE);
+        if (!Options.given(seconds)) {
+            throw new IllegalArgumentException(cmd + " needs --seconds S, a positive number of seconds");
+        }
+        if (!Options.given(file)) {
+            throw new IllegalArgumentException(cmd + " needs --file WAV, the file to write");
+        }
+        double secs = Options.seconds(cmd, seconds);
+        int r = Options.given(rate) ? Options.integer(cmd, "--rate", rate, 1, Integer.MAX_VALUE) : Params.DEFAULT_RATE;
+        int ch = Options.given(channels) ? Options.integer(cmd, "--channels", channels, 1, 1024)
+                : Params.DEFAULT_CHANNELS;
+        SampleFormat sf = Options.given(format) ? Options.format(cmd, format) : Params.DEFAULT_FORMAT;
+        WavFormat f = new WavFormat(sf, r, ch);
+        if (!f.fitsWav()) {
+            throw new IllegalArgumentException(cmd + ": a WAV file cannot hold format " + sf + "; supported: "
+                    + WavFormat.supported());
+        }
+        Path path = Options.path(session, file);
+        Path dir = path.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(cmd + " cannot write " + path + ": the folder " + dir
+                    + " does not exist");
+        }
+        if (Files.isDirectory(path)) {
+            throw new IllegalArgumentException(cmd + " cannot write " + path + ": it is a folder");
+        }
+        long total = frames(cmd, secs, r);
+
+        PcmSubstream s = openWith(cmd, t, RECORD_HOLDER, f);
+        Transfer x = new Transfer();
+        Progress progress = new Progress(console(session), t.name(), r, total);
+        boolean written = false;
+        try (s; Arena arena = Arena.ofConfined()) {
+            HwParams p = s.hwParams();
+            s.prepare();
+            s.start();
+            Capture in = new Capture(s, p, arena, total, x, progress);
+            AudioSystem.write(new AudioInputStream(in, f.audioFormat(), total), AudioFileFormat.Type.WAVE,
+                    path.toFile());
+            written = true;
+        } catch (ErrnoException e) {
+            throw Options.refused(cmd, t.name(), e);
+        } finally {
+            progress.end();
+            if (!written) {
+                Files.deleteIfExists(path);
+            }
+        }
+        return "recorded " + secondsText(x.frames, r) + " (" + x.frames + " frames, " + f + ") from " + t.name()
+                + " to " + path + "; xruns " + x.xruns;
+    }
+
+    /** Frames counted and xruns recovered from, by a transfer. */
+    private static final class Transfer {
+        long frames;
+        long xruns;
+    }
+
+    /** The capture side as the input stream AudioSystem.write pulls the WAV data from. */
+    private static final class Capture extends InputStream {
+        private final PcmSubstream s;
+        private final long total;
+        private final Transfer x;
+        private final Progress progress;
+        private final int fb;
+        private final long chunk;
+        private final MemorySegment seg;
+
+        Capture(PcmSubstream s, HwParams p, Arena arena, long total, Transfer x, Progress progress) {
+            this.s = s;
+            this.total = total;
+            this.x = x;
+            this.progress = progress;
+            this.fb = p.frameBytes();
+            this.chunk = p.periodSize();
+            this.seg = arena.allocate(chunk * fb);
+        }
+
+        @Override
+        public int read() {
+            throw new UnsupportedOperationException("audio is read in whole frames");
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            long left = total - x.frames;
+            if (left == 0) {
+                return -1;
+            }
+            long n = Math.min(Math.min(left, chunk), len / fb);
+            if (n == 0) {
+                return 0;
+            }
+            long got = 0;
+            while (got == 0) {
+                try {
+                    got = s.read(seg, n);
+                } catch (ErrnoException e) {
+                    if (e.errno() != EPIPE) {
+                        throw e;
+                    }
+                    x.xruns++;
+                    s.prepare();
+                    s.start();
+                }
+            }
+            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, 0, b, off, (int) (got * fb));
+            x.frames += got;
+            progress.update(x.frames, x.xruns);
+            return (int) (got * fb);
+        }
+    }
+
+    // ------------------------------------------------------------------ sources
+
+    /** What pcm:play plays. */
+    private interface Source extends AutoCloseable {
+        WavFormat format();
+
+        /** Frames available, or -1 when endless. */
+        long frames();
+
+        /** Reads up to {@code frames} frames into {@code into}; returns frames read, or -1 at the end. */
+        int read(byte[] into, int frames) throws IOException;
+
+        @Override
+        void close() throws IOException;
+    }
+
+    /** A sine tone, the same on every channel, in S16_LE. */
+    private static final class Tone implements Source {
+        private final double hz;
+        private final WavFormat format;
+        private long frame;
+
+        Tone(double hz, WavFormat format) {
+            this.hz = hz;
+            this.format = format;
+        }
+
+        @Override
+        public WavFormat format() {
+            return format;
+        }
+
+        @Override
+        public long frames() {
+            return -1;
+        }
+
+        @Override
+        public int read(byte[] into, int frames) {
+            int at = 0;
+            for (int i = 0; i < frames; i++, frame++) {
+                short v = (short) Math.round(Math.sin(2 * Math.PI * hz * frame / format.rate()) * TONE_AMPLITUDE
+                        * Short.MAX_VALUE);
+                for (int c = 0; c < format.channels(); c++) {
+                    into[at++] = (byte) v;
+                    into[at++] = (byte) (v >> 8);
+                }
+            }
+            return frames;
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public String toString() {
+            return "a " + (hz == Math.rint(hz) ? String.valueOf((long) hz) : String.valueOf(hz)) + " Hz tone";
+        }
+    }
+
+    /** A WAV file read through javax.sound.sampled. */
+    private static final class WavSource implements Source {
+        private final Path path;
+        private final AudioInputStream in;
+        private final WavFormat format;
+
+        private WavSource(Path path, AudioInputStream in, WavFormat format) {
+            this.path = path;
+            this.in = in;
+            this.format = format;
+        }
+
+        static WavSource open(String cmd, Path path) throws IOException {
+            if (!Files.exists(path)) {
+                throw new IllegalArgumentException(cmd + " cannot play " + path + ": no such file");
+            }
+            if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+                throw new IllegalArgumentException(cmd + " cannot play " + path + ": not a readable file");
+            }
+            AudioInputStream in;
+            try {
+                in = AudioSystem.getAudioInputStream(path.toFile());
+            } catch (UnsupportedAudioFileException e) {
+                throw new IllegalArgumentException(cmd + " cannot play " + path
+                        + ": not a WAV file javax.sound.sampled can read; supported: WAV with "
+                        + WavFormat.supported());
+            }
+            try {
+                return new WavSource(path, in, WavFormat.of(in.getFormat()));
+            } catch (IllegalArgumentException e) {
+                in.close();
+                throw new IllegalArgumentException(cmd + " cannot play " + path + ": " + e.getMessage());
+            }
+        }
+
+        @Override
+        public WavFormat format() {
+            return format;
+        }
+
+        @Override
+        public long frames() {
+            long n = in.getFrameLength();
+            return n == AudioSystem.NOT_SPECIFIED ? -1 : n;
+        }
+
+        @Override
+        public int read(byte[] into, int frames) throws IOException {
+            int fb = format.frameBytes();
+            int want = frames * fb;
+            int got = 0;
+            while (got < want) {
+                int r = in.read(into, got, want - got);
+                if (r < 0) {
+                    break;
+                }
+                got += r;
+            }
+            return got == 0 ? -1 : got / fb;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+
+        @Override
+        public String toString() {
+            return path + " (" + format + ")";
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private SubstreamName.Target target(String cmd, String text, Direction direction) {
+        SubstreamName name = SubstreamName.parse(cmd, text);
+        if (name.direction() != null && name.direction() != direction) {
+            throw new IllegalArgumentException(cmd + " cannot use substream '" + text + "': it "
+                    + (direction == Direction.PLAYBACK ? "plays to a playback" : "records from a capture")
+                    + " substream");
+        }
+        return name.resolve(cmd, core.cards(), direction);
+    }
+
+    private PcmSubstream openWith(String cmd, SubstreamName.Target t, String holder, WavFormat f) {
+        PcmSubstream s;
+        try {
+            s = core.open(t.cardId(), t.device(), t.direction(), t.subdevice(), false, holder);
+        } catch (ErrnoException e) {
+            throw Options.refused(cmd, t.name() + PcmCommands.heldBy(core, t), e);
+        }
+        try {
+            s.hwParams(Params.choose(s.constraints(), f.format(), f.channels(), f.rate(),
+                    Params.transferPeriod(s.constraints(), f.rate()), 0));
+            return s;
+        } catch (ErrnoException e) {
+            s.close();
+            throw Options.refused(cmd, t.name() + " (" + f + ")", e);
+        }
+    }
+
+    private static double toneHz(String cmd, String value) {
+        double hz;
+        try {
+            hz = Double.parseDouble(value.strip());
+        } catch (NumberFormatException e) {
+            hz = Double.NaN;
+        }
+        if (!(hz > 0 && hz <= Params.DEFAULT_RATE / 2.0)) {
+            throw new IllegalArgumentException(cmd + ": --tone " + value + " is not allowed; give a frequency in Hz "
+                    + "above 0 and at most " + Params.DEFAULT_RATE / 2 + " (half the 48000 Hz rate)");
+        }
+        return hz;
+    }
+
+    private static long frames(String cmd, double seconds, int rate) {
+        double f = Math.rint(seconds * rate);
+        if (f < 1) {
+            throw new IllegalArgumentException(cmd + ": --seconds " + seconds + " is less than one frame at " + rate
+                    + " Hz");
+        }
+        if (f > Long.MAX_VALUE / 2) {
+            throw new IllegalArgumentException(cmd + ": --seconds " + seconds + " is too long");
+        }
+        return (long) f;
+    }
+
+    private static String secondsText(long frames, int rate) {
+        return String.format("%.2f s", (double) frames / rate);
+    }
+
+    private static PrintStream console(CommandSession session) {
+        return session != null && session.getConsole() != null ? session.getConsole() : System.out;
+    }
+}
