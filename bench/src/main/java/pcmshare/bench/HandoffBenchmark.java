@@ -64,7 +64,8 @@ import pcmshare.core.api.pcm.SampleFormat;
  * substream; the consumer is the card's hardware side, which reads each period out
  * of the ring buffer and reports it with {@link PcmRuntime#periodElapsed()};</li>
  * <li>{@code pcmshare_loopback}: playback write to capture read through the
- * loopback card of driver.aloop on a free-running clock (see {@link LoopbackHook});</li>
+ * loopback card of driver.aloop on a free-running clock: the producer writes a
+ * period, the cable copies it into the capture ring, the consumer reads it;</li>
  * <li>{@code agrona_oneToOneRingBuffer}, {@code jctools_spscArrayQueue} (indices
  * of a preallocated pool, handed there and back), {@code disruptor} (preallocated
  * events, a batch event processor with the yielding wait strategy).</li>
@@ -379,29 +380,25 @@ public class HandoffBenchmark {
      * and the capture side has none: the clock runs as fast as the two ends allow.
      */
     public static class PcmLoopback extends Contender {
+        private static final int RATE = 48_000;
         private PcmEngine engine;
         private ManualClock clock;
         private PcmSubstream playback;
         private PcmSubstream capture;
         private MemorySegment stage;
         private long periodFrames;
-        private long periodNanos;
+        private long startNanos;
+        /** Frames the consumer has let the clock run for. */
+        private long clockFrames;
 
         @Setup(Level.Trial)
         public void setup() {
             begin();
             clock = new ManualClock();
             engine = new PcmEngine(clock, Allocators::platform, PcmEngine.DEFAULT_POINTER_LIMIT);
-            SoundCardDriver card;
-            try {
-                card = LoopbackHook.newCard();
-            } catch (ReflectiveOperationException | LinkageError e) {
-                throw new IllegalStateException("no loopback card: " + LoopbackHook.missing(), e);
-            }
-            String id = engine.addCard(card);
-            HwParams p = HwParams.of(SampleFormat.S16_LE, 2, 48_000, periodBytes / 4, DEPTH);
+            String id = engine.addCard(LoopbackHook.newCard());
+            HwParams p = HwParams.of(SampleFormat.S16_LE, 2, RATE, periodBytes / 4, DEPTH);
             periodFrames = p.periodSize();
-            periodNanos = p.framesToNanos(periodFrames);
             stage = arena.allocate(periodBytes, 64);
             // a cable: playback device 0 substream 0 is heard on capture device 1 substream 0
             capture = engine.open(id, 1, Direction.CAPTURE, 0, true);
@@ -410,20 +407,21 @@ public class HandoffBenchmark {
             capture.prepare();
             playback = engine.open(id, 0, Direction.PLAYBACK, 0, true);
             playback.hwParams(p);
-            playback.swParams(playback.swParams().withStopThreshold(playback.swParams().boundary())
-                    .withStartThreshold(playback.swParams().boundary()));
+            playback.swParams(playback.swParams().withStopThreshold(playback.swParams().boundary()));
             playback.prepare();
+            // the capture end runs first so that nothing played is lost; playback starts with its first write
+            capture.start();
+            startNanos = clock.nanoTime();
             produce();
-            // the capture end runs first so that nothing played is lost; both start in one group action
-            capture.link(playback);
-            playback.start();
+            if (playback.state() != PcmState.RUNNING) {
+                throw new IllegalStateException("pcmshare loopback: playback did not start: " + playback.status());
+            }
             startConsumer("pcmshare-loopback-capture", this::consumeOne);
         }
 
         long produce() {
-            int spins = 0;
-            while (playback.avail() < periodFrames) {
-                spins = waitOnce(spins);
+            for (int spins = 0; playback.avail() < periodFrames; spins = waitOnce(spins)) {
+                // the cable has not taken a period yet
             }
             periods.sender.fill(stage, 0);
             return playback.write(stage, periodFrames);
@@ -432,7 +430,10 @@ public class HandoffBenchmark {
         boolean consumeOne() {
             if (capture.avail() < periodFrames) {
                 if (playback.delay() >= periodFrames) {
-                    clock.advance(periodNanos);
+                    // to the end of the next period, counted from the start so that no rounding adds up
+                    clockFrames += periodFrames;
+                    clock.advanceTo(startNanos + clockFrames / RATE * 1_000_000_000L
+                            + (clockFrames % RATE * 1_000_000_000L + RATE - 1) / RATE);
                 }
                 return false;
             }
@@ -445,13 +446,13 @@ public class HandoffBenchmark {
         public void tearDown() throws InterruptedException {
             try {
                 end("pcmshare loopback");
+                if (playback.status().xrunCount() != 0 || capture.status().xrunCount() != 0) {
+                    throw new IllegalStateException("pcmshare loopback: xrun: " + playback.status() + " / "
+                            + capture.status());
+                }
             } finally {
-                if (capture != null) {
-                    capture.close();
-                }
-                if (playback != null) {
-                    playback.close();
-                }
+                capture.close();
+                playback.close();
                 engine.removeAll();
             }
         }

@@ -1,27 +1,16 @@
 package pcmshare.bench;
 
-import java.lang.reflect.Method;
-
 import pcmshare.core.api.driver.SoundCardDriver;
+import pcmshare.driver.aloop.Loopback;
+import pcmshare.driver.aloop.LoopbackLog;
+import pcmshare.driver.aloop.LoopbackSettings;
 
 /**
  * Where the loopback handoff ({@link HandoffBenchmark#pcmshare_loopback}) gets its
- * card: driver.aloop's {@code Loopback} with snd-aloop's defaults (card id
- * "Loopback", own timer).
- *
- * <p>INTEGRATION HOOK (driver.aloop). The card is made reflectively so that this
- * module builds and runs before driver.aloop is on its class path; {@link Suite}
- * leaves the loopback contender out, and says so in RESULTS.md, while
- * {@link #missing()} is not null. When bench/pom.xml depends on driver.aloop,
- * replace the body of {@link #newCard()} with
- * {@code return new Loopback(LoopbackSettings.defaults(), LoopbackLog.system());}
- * and let {@link #missing()} return null.
+ * card: driver.aloop's {@link Loopback} with snd-aloop's defaults (card id
+ * "Loopback", its own timer) and one cable.
  */
 public final class LoopbackHook {
-    static final String CARD_CLASS = "pcmshare.driver.aloop.Loopback";
-    static final String SETTINGS_CLASS = "pcmshare.driver.aloop.LoopbackSettings";
-    static final String LOG_CLASS = "pcmshare.driver.aloop.LoopbackLog";
-
     private LoopbackHook() {
     }
 
@@ -30,20 +19,22 @@ public final class LoopbackHook {
         try {
             newCard();
             return null;
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return "driver.aloop's " + CARD_CLASS + " is not on the benchmark class path (" + e + ")";
+        } catch (RuntimeException | LinkageError e) {
+            return "driver.aloop's loopback card cannot be made here (" + e + ")";
         }
     }
 
-    /** A loopback card with snd-aloop's defaults: id "Loopback", 8 substreams, its own clock. */
-    static SoundCardDriver newCard() throws ReflectiveOperationException {
-        ClassLoader loader = LoopbackHook.class.getClassLoader();
-        Class<?> card = Class.forName(CARD_CLASS, true, loader);
-        Class<?> settings = Class.forName(SETTINGS_CLASS, true, loader);
-        Class<?> log = Class.forName(LOG_CLASS, true, loader);
-        Method defaults = settings.getMethod("defaults");
-        Method system = log.getMethod("system");
-        return (SoundCardDriver) card.getConstructor(settings, log).newInstance(defaults.invoke(null),
-                system.invoke(null));
+    /** A loopback card with snd-aloop's defaults and one substream each way; it logs nothing. */
+    static SoundCardDriver newCard() {
+        LoopbackLog quiet = new LoopbackLog() {
+            @Override
+            public void warn(String message) {
+            }
+
+            @Override
+            public void info(String message) {
+            }
+        };
+        return new Loopback(LoopbackSettings.defaults().withSubstreams(1), quiet);
     }
 }
