@@ -122,9 +122,10 @@ public class DummyScaleBenchmark {
             long[] deadline = { periodNanos * (i + 1) / substreams };
             bareTasks[i] = () -> {
                 deadline[0] += periodNanos;
-                bareTimers[slot] = bareClock.schedule(deadline[0], bareTasks[slot]);
+                bareTimers[slot].schedule(deadline[0]);
             };
-            bareTimers[i] = bareClock.schedule(deadline[0], bareTasks[i]);
+            bareTimers[i] = bareClock.newTimer(bareTasks[i]);
+            bareTimers[i].schedule(deadline[0]);
         }
     }
 

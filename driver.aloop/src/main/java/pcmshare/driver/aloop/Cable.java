@@ -50,7 +50,9 @@ final class Cable {
     private long originNanos;
     private long originFrames;
     private long frames;
+    /** The period timer, made once per pacing clock and re-armed every period. */
     private Clock.Timer timer;
+    private Clock timerClock;
 
     Cable(Loopback card, int subdevice, int playbackDevice) {
         this.card = card;
@@ -444,12 +446,10 @@ final class Cable {
 
     /** Re-arms the period timer for the next period end of a running end; none when nothing runs. */
     private void arm() {
-        Clock.Timer t = timer;
-        if (t != null) {
-            t.cancel();
-            timer = null;
-        }
         if (!active) {
+            if (timer != null) {
+                timer.cancel();
+            }
             return;
         }
         long next = Long.MAX_VALUE;
@@ -462,7 +462,15 @@ final class Cable {
             next = Math.min(next, c.periodSize - c.done % c.periodSize);
         }
         long deadline = originNanos + nanosFor(frames + next - originFrames, rate);
-        timer = clock.schedule(deadline, tick);
+        if (timerClock != clock) {
+            // the cable switched clocks: the old clock's timer must not fire on the new timeline
+            if (timer != null) {
+                timer.cancel();
+            }
+            timer = clock.newTimer(tick);
+            timerClock = clock;
+        }
+        timer.schedule(deadline);
     }
 
     /** The period timer: moves the cable, re-arms, then tells the core of the periods that ended. */

@@ -87,10 +87,15 @@ public record LoopbackSettings(String id, String name, int substreams, boolean p
         return new LoopbackSettings(cardId, name, substreams, pcmNotify, timerSource, formats, rates, channels);
     }
 
-    /** snd-aloop's loopback_pcm_hardware, in frames: every access, pause, resume, and a drain trigger. */
+    /**
+     * snd-aloop's loopback_pcm_hardware, in frames: every access, pause, resume, and a drain trigger. The
+     * rings are plain memory that the cable copies into and out of directly, with no cache to sync, so the
+     * buffer is coherent: a dma-buf importer may read a capture ring (or write a playback ring) while it runs.
+     */
     HwConstraints constraints() {
         return new HwConstraints(EnumSet.allOf(Access.class), formats, rates, List.of(), channels,
                 Range.of(16, 1 << 20), Range.of(1, 1024), Range.of(16, 1 << 22),
-                EnumSet.of(PcmCapability.PAUSE, PcmCapability.RESUME, PcmCapability.DRAIN_TRIGGER));
+                EnumSet.of(PcmCapability.PAUSE, PcmCapability.RESUME, PcmCapability.DRAIN_TRIGGER,
+                        PcmCapability.COHERENT_BUFFER));
     }
 }

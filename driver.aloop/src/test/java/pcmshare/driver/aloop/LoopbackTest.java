@@ -23,6 +23,9 @@ import pcmshare.core.api.errno.ErrnoException;
 import pcmshare.core.api.pcm.Access;
 import pcmshare.core.api.pcm.Direction;
 import pcmshare.core.api.pcm.HwParams;
+import pcmshare.core.api.pcm.MmapArea;
+import pcmshare.core.api.pcm.PcmCapability;
+import pcmshare.core.api.pcm.PcmMapping;
 import pcmshare.core.api.pcm.PcmState;
 import pcmshare.core.api.pcm.PcmSubstream;
 import pcmshare.core.api.pcm.Range;
@@ -116,6 +119,49 @@ class LoopbackTest {
         for (int ch = 0; ch < 3; ch++) {
             assertThat(MemorySegment.mismatch(out[ch], 0, total * 4, in[ch], 0, total * 4)).as("channel %d", ch)
                     .isEqualTo(-1);
+        }
+    }
+
+    @Test
+    @DisplayName("COHERENT_BUFFER: the capture ring is the memory the cable writes; a mapping sees each period while "
+            + "the capture runs, with no sync step")
+    void coherentBuffer_mappedCaptureRingHoldsEachPeriodWhileRunning() {
+        AloopRig rig = new AloopRig();
+        HwParams mmap = STD.withAccess(Access.MMAP_INTERLEAVED);
+        PcmSubstream p = rig.playback(0, 0, STD);
+        PcmSubstream c = rig.capture(1, 0, mmap);
+        assertThat(p.constraints().has(PcmCapability.COHERENT_BUFFER)).as("playback declares it").isTrue();
+        assertThat(c.constraints().has(PcmCapability.COHERENT_BUFFER)).as("capture declares it").isTrue();
+        long period = mmap.periodSize();
+        int fb = mmap.frameBytes();
+        long total = mmap.bufferSize() * 3;
+        MemorySegment data = AloopRig.randomFrames(11, total, fb);
+        try (PcmMapping ring = c.map()) {
+            MemorySegment mem = ring.memory().segment();
+            p.swParams(p.swParams().withStartThreshold(p.swParams().boundary()));
+            // the feed ends with the last period: no underrun then
+            AloopRig.freeRunning(p);
+            p.prepare();
+            c.prepare();
+            long written = p.write(data, mmap.bufferSize());
+            c.start();
+            p.start();
+            for (long k = 0; k < total / period; k++) {
+                rig.clock.advance(mmap.framesToNanos(period));
+                assertThat(c.state()).isEqualTo(PcmState.RUNNING);
+                long at = k % mmap.periods() * period * fb;
+                assertThat(MemorySegment.mismatch(mem, at, at + period * fb, data, k * period * fb,
+                        (k + 1) * period * fb)).as("period %d read through the mapping", k).isEqualTo(-1);
+                // give the period back and keep the playback fed, as a consumer of the mapping does
+                MmapArea area = c.mmapBegin(period);
+                assertThat(area.offset() * fb).isEqualTo(at);
+                c.mmapCommit(area.offset(), period);
+                long room = written < total ? Math.min(p.avail(), total - written) : 0;
+                if (room > 0) {
+                    written += p.write(data.asSlice(written * fb), room);
+                }
+            }
+            assertThat(c.status().xrunCount()).isZero();
         }
     }
 

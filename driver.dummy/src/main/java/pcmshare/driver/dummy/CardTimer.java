@@ -6,8 +6,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import pcmshare.core.api.clock.Clock;
 
 /**
- * The one timer of a card: a single {@link Clock.Timer} armed at the earliest
- * period deadline of the card's running substreams, which on firing reports
+ * The one timer of a card: a single re-armable {@link Clock.Timer}, made once,
+ * armed at the earliest period deadline of the card's running substreams, which on firing reports
  * every substream whose period completed and re-arms for the next deadline. A
  * stopped substream leaves the queue, and with none running nothing is armed.
  *
@@ -16,7 +16,8 @@ import pcmshare.core.api.clock.Clock;
  * times then cost a few firings per period instead of one each.
  *
  * <p>Deadlines sit in a binary heap whose entries know their slot, so starting,
- * stopping and re-queueing a substream allocate nothing. Period-elapsed
+ * stopping and re-queueing a substream allocate nothing, and neither does
+ * re-arming the clock's timer. Period-elapsed
  * reports go to the core after the queue's lock is let go: the core calls
  * trigger (and so {@link #stop}) from within them, with the substream's lock
  * held. A second lock serialises the reports of one firing against the next
@@ -27,11 +28,10 @@ final class CardTimer {
     private final long slackNanos;
     private final ReentrantLock queueLock = new ReentrantLock();
     private final ReentrantLock reportLock = new ReentrantLock();
-    private final Runnable fire = this::fire;
+    private final Clock.Timer timer;
 
     private Entry[] heap = new Entry[16];
     private int size;
-    private Clock.Timer armed;
     private long armedDeadline = Long.MAX_VALUE;
     private DummyStream[] due = new DummyStream[16];
     private long firings;
@@ -44,6 +44,7 @@ final class CardTimer {
     CardTimer(Clock clock, long slackNanos) {
         this.clock = clock;
         this.slackNanos = slackNanos;
+        this.timer = clock.newTimer(this::fire);
     }
 
     Clock clock() {
@@ -180,20 +181,18 @@ final class CardTimer {
         }
     }
 
-    /** Arms the clock's timer at the earliest deadline plus the slack, replacing any timer armed before. */
+    /** Arms the clock's timer at the earliest deadline plus the slack, replacing the deadline armed before. */
     private void arm() {
-        disarm();
         if (size > 0) {
             armedDeadline = heap[0].deadline + slackNanos;
-            armed = clock.schedule(armedDeadline, fire);
+            timer.schedule(armedDeadline);
+        } else {
+            disarm();
         }
     }
 
     private void disarm() {
-        if (armed != null) {
-            armed.cancel();
-            armed = null;
-        }
+        timer.cancel();
         armedDeadline = Long.MAX_VALUE;
     }
 

@@ -44,10 +44,40 @@ public final class SkewedClock implements Clock {
 
     @Override
     public Timer schedule(long deadlineNanos, Runnable task) {
+        // not the base clock's timer itself: re-armed, it would take deadlines on the base timeline
+        Timer t = newTimer(task);
+        t.schedule(deadlineNanos);
+        return t;
+    }
+
+    /** A timer of the base clock, armed for each deadline converted to the base clock's timeline. */
+    @Override
+    public Timer newTimer(Runnable task) {
+        Timer onBase = base.newTimer(task);
+        return new Timer() {
+            @Override
+            public void schedule(long deadlineNanos) {
+                onBase.schedule(toBase(deadlineNanos));
+            }
+
+            @Override
+            public boolean cancel() {
+                return onBase.cancel();
+            }
+
+            @Override
+            public String toString() {
+                return "Timer[" + task + " on " + SkewedClock.this + "]";
+            }
+        };
+    }
+
+    /** The base-clock reading at which this clock reads {@code deadlineNanos}, rounded up: never early. */
+    private long toBase(long deadlineNanos) {
         long skewedElapsed = deadlineNanos - origin;
         long rate = MILLION + ppm;
         long baseElapsed = skewedElapsed / rate * MILLION + ceilDiv(skewedElapsed % rate * MILLION, rate);
-        return base.schedule(origin + baseElapsed, task);
+        return origin + baseElapsed;
     }
 
     private static long ceilDiv(long a, long b) {

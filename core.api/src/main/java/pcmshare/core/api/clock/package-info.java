@@ -5,7 +5,7 @@
  * sound-card crystals that are not quite on frequency.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package pcmshare.core.api.clock;
 
 import org.osgi.annotation.bundle.Export;

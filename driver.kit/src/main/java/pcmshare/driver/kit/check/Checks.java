@@ -253,15 +253,16 @@ public final class Checks {
                 SampleFormat.S24_LE, SampleFormat.U8, SampleFormat.S8);
         int channels = (int) clamp(2, c.channels());
         int rate = pickRate(c, 48_000);
-        // the power of two nearest to 10 ms
+        // periods of the power of two nearest to 10 ms, 16 of them: a buffer of about
+        // 170 ms, so that a test thread the machine holds back does not underrun
         long tenMs = Math.max(1, rate / 100);
         long low = Long.highestOneBit(tenMs);
         long period = clamp(tenMs - low < 2 * low - tenMs ? low : 2 * low, c.periodSize());
-        HwParams p = fitPeriodSize(c, new HwParams(access, format, channels, rate, period, (int) clamp(8, c.periods())),
+        HwParams p = fitPeriodSize(c, new HwParams(access, format, channels, rate, period, (int) clamp(16, c.periods())),
                 period);
         if (p == null) {
-            p = fitPeriods(c, new HwParams(access, format, channels, rate, period, (int) clamp(8, c.periods())),
-                    (int) clamp(8, c.periods()));
+            p = fitPeriods(c, new HwParams(access, format, channels, rate, period, (int) clamp(16, c.periods())),
+                    (int) clamp(16, c.periods()));
         }
         if (p == null) {
             throw fail(t + ": no period size and period count make a buffer size inside " + c.bufferSize()
@@ -1242,7 +1243,10 @@ public final class Checks {
             s.hwParams(p);
             s.prepare();
             if (t.playback()) {
-                s.swParams(s.swParams().withStartThreshold(s.swParams().boundary()));
+                // free-running: this rule is about disconnect, and an underrun of a slow
+                // test thread must not stand in for it
+                long boundary = s.swParams().boundary();
+                s.swParams(s.swParams().withStartThreshold(boundary).withStopThreshold(boundary));
                 fillBuffer(s, p);
             }
             s.start();
@@ -1299,7 +1303,8 @@ public final class Checks {
         step(t + ": hw_params after the card came back", () -> again.hwParams(p));
         again.prepare();
         if (t.playback()) {
-            again.swParams(again.swParams().withStartThreshold(again.swParams().boundary()));
+            long boundary = again.swParams().boundary();
+            again.swParams(again.swParams().withStartThreshold(boundary).withStopThreshold(boundary));
             fillBuffer(again, p);
         }
         again.start();

@@ -32,7 +32,6 @@ final class WavStream implements PcmOps {
     private final Path directory;
     private final String cardId;
     private final boolean playback;
-    private final Runnable fire = this::fire;
     private final Object state = new Object();
     private final Object io = new Object();
 
@@ -42,7 +41,8 @@ final class WavStream implements PcmOps {
     private long baseFrames;
     private long nextPeriod;
     private long generation;
-    private Clock.Timer timer;
+    /** One timer for the stream's life, re-armed each period: nothing is allocated per period. */
+    private final Clock.Timer timer;
 
     private volatile HwParams params;
     /** Frames moved through the file since prepare: the hardware position. */
@@ -56,6 +56,7 @@ final class WavStream implements PcmOps {
     WavStream(PcmRuntime runtime, Path directory, String cardId) {
         this.runtime = runtime;
         this.clock = runtime.clock();
+        this.timer = clock.newTimer(this::fire);
         this.directory = directory;
         this.cardId = cardId;
         this.playback = runtime.direction() == Direction.PLAYBACK;
@@ -157,7 +158,7 @@ final class WavStream implements PcmOps {
     }
 
     private void arm(HwParams p) {
-        timer = clock.schedule(startNanos + p.framesToNanos(nextPeriod - baseFrames), fire);
+        timer.schedule(startNanos + p.framesToNanos(nextPeriod - baseFrames));
     }
 
     private long framesNow(HwParams p) {
