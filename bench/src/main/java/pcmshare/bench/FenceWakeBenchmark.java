@@ -16,6 +16,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import com.lmax.disruptor.AlertException;
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.TimeoutException;
+
 import pcmshare.core.api.errno.ErrnoException;
 import pcmshare.core.api.fence.Fence;
 import pcmshare.core.api.fence.Fences;
@@ -24,7 +31,8 @@ import pcmshare.core.api.impl.fence.CoreFences;
 
 /**
  * Signal-to-wake latency: a fence signalled while another thread is parked on it,
- * beside the physical limit of the JVM, a bare LockSupport park/unpark handoff.
+ * beside the physical limit of the JVM, a bare LockSupport park/unpark handoff,
+ * and beside the LMAX Disruptor's blocking wait strategy.
  *
  * <p>Both are ping-pongs with a helper thread: one operation is a round trip, two
  * signal-to-wake handoffs, so the one-way latency is half of each figure.
@@ -75,6 +83,13 @@ public class FenceWakeBenchmark {
         }
 
         void stopAll() throws InterruptedException {
+            // every round the benchmark counted was one signal each way and one wake each way
+            if (ping.value() != round || pong.value() != round) {
+                ping.close();
+                pong.close();
+                throw new IllegalStateException("fence ping-pong: " + round + " rounds, ping at " + ping.value()
+                        + ", pong at " + pong.value());
+            }
             ping.close();
             pong.close();
             helper.join(10_000);
@@ -172,7 +187,72 @@ public class FenceWakeBenchmark {
             stopped = true;
             LockSupport.unpark(helper);
             helper.join(10_000);
+            if (pong != round) {
+                throw new IllegalStateException("park ping-pong: " + pong + " answers to " + round + " pings");
+            }
         }
+    }
+
+    /**
+     * The same handoff through two LMAX Disruptor rings with the blocking wait
+     * strategy (a lock and a condition): the benchmark thread publishes on ping and
+     * waits on pong's barrier; the helper waits on ping's barrier and publishes on pong.
+     */
+    @State(Scope.Thread)
+    public static class DisruptorPingPong {
+        static final int SIZE = 1024;
+        RingBuffer<long[]> ping;
+        RingBuffer<long[]> pong;
+        SequenceBarrier pingBarrier;
+        SequenceBarrier pongBarrier;
+        final Sequence pongSeen = new Sequence();
+        final Sequence pingSeen = new Sequence();
+        Thread helper;
+        long round;
+
+        @Setup(Level.Trial)
+        public void start() {
+            ping = RingBuffer.createSingleProducer(() -> new long[1], SIZE, new BlockingWaitStrategy());
+            pong = RingBuffer.createSingleProducer(() -> new long[1], SIZE, new BlockingWaitStrategy());
+            ping.addGatingSequences(pingSeen);
+            pong.addGatingSequences(pongSeen);
+            pingBarrier = ping.newBarrier();
+            pongBarrier = pong.newBarrier();
+            helper = Thread.ofPlatform().name("disruptor-pong").daemon().start(this::answer);
+        }
+
+        private void answer() {
+            try {
+                for (long i = 0;; i++) {
+                    pingBarrier.waitFor(i);
+                    pingSeen.set(i);
+                    long n = pong.next();
+                    pong.publish(n);
+                }
+            } catch (AlertException | InterruptedException | TimeoutException e) {
+                // alerted: the run is over
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() throws InterruptedException {
+            pingBarrier.alert();
+            helper.join(10_000);
+            if (pongSeen.get() != round - 1) {
+                throw new IllegalStateException("disruptor ping-pong: " + (pongSeen.get() + 1) + " answers to "
+                        + round + " pings");
+            }
+        }
+    }
+
+    @Benchmark
+    public long disruptorBlockingRoundTrip(DisruptorPingPong s) throws Exception {
+        long n = s.round++;
+        long seq = s.ping.next();
+        s.ping.publish(seq);
+        s.pongBarrier.waitFor(n);
+        s.pongSeen.set(n);
+        return n;
     }
 
     @Benchmark
