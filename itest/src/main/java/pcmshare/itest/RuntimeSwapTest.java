@@ -74,6 +74,8 @@ class RuntimeSwapTest {
     private static final String DUMMY_PID = "pcmshare.driver.dummy";
     private static final String DUMMY_CARD = "SwapDummy";
     private static final String LOAD_CARD = "SwapLoad";
+    /** The loopback card every container has without configuration. */
+    private static final String LOOPBACK_CARD = "Loopback";
     /**
      * The load: 21 ms periods in a 1.4 s buffer, so that a busy machine's scheduling cannot overrun it (a stall
      * longer than a buffer cannot be told from a wrap, and would read as a lost buffer).
@@ -221,6 +223,7 @@ class RuntimeSwapTest {
     private Dependent dependOn(String bundle) {
         return switch (bundle) {
             case "driver.dummy" -> dummyStream();
+            case "driver.aloop" -> loopbackStream();
             case "sharing.dmabuf" -> dmabufExport();
             case "sharing.anondup" -> anondupOfTheLoad();
             case "sharing.shmem" -> shmemContainer();
@@ -243,6 +246,30 @@ class RuntimeSwapTest {
                 assertThat(s.state()).isEqualTo(PcmState.DISCONNECTED);
                 assertThat(refused(s::avail)).isIn(Errno.EBADFD, Errno.ENODEV);
                 assertThat(refused(() -> core.open(DUMMY_CARD, 0, Direction.CAPTURE))).isEqualTo(Errno.ENODEV);
+            }
+
+            @Override
+            public void release() {
+                s.close();
+            }
+        };
+    }
+
+    /** A running capture on the default loopback card: DISCONNECTED while driver.aloop is stopped. */
+    private Dependent loopbackStream() {
+        await(() -> core.card(LOOPBACK_CARD).isPresent(), "loopback card back");
+        PcmSubstream s = core.open(LOOPBACK_CARD, 1, Direction.CAPTURE);
+        s.hwParams(DEPENDENT);
+        s.prepare();
+        s.start();
+        assertRuns(s);
+        return new Dependent() {
+            @Override
+            public void whileStopped() {
+                await(() -> core.card(LOOPBACK_CARD).isEmpty(), "loopback card gone");
+                assertThat(s.state()).isEqualTo(PcmState.DISCONNECTED);
+                assertThat(refused(s::avail)).isIn(Errno.EBADFD, Errno.ENODEV);
+                assertThat(refused(() -> core.open(LOOPBACK_CARD, 1, Direction.CAPTURE))).isEqualTo(Errno.ENODEV);
             }
 
             @Override
@@ -332,7 +359,7 @@ class RuntimeSwapTest {
     // ---------------------------------------------------------------- the suite
 
     @ParameterizedTest(name = "{0} stopped and started " + CYCLES + " times under load")
-    @ValueSource(strings = { "driver.dummy", "sharing.dmabuf", "sharing.anondup", "sharing.shmem" })
+    @ValueSource(strings = { "driver.dummy", "driver.aloop", "sharing.dmabuf", "sharing.anondup", "sharing.shmem" })
     void stopAndStartUnderLoad_theLoadLosesNoFrame_dependentsFailClearlyAndRecover_nothingLeaks(String name)
             throws Exception {
         Bundle bundle = bundle(name);
