@@ -32,7 +32,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import pcmshare.core.api.clock.Clock;
@@ -78,6 +78,8 @@ final class Substream implements PcmSubstream {
     private static final long DRAIN_MIN_TIMEOUT_NANOS = 100_000_000L;
     /** Slack of the double-acknowledged interrupt check, in place of the kernel's one jiffy. */
     private static final long INTERRUPT_SLACK_NANOS = 1_000_000L;
+    /** Tries of a free stream lock before queueing for it (a few hundred nanoseconds to a few microseconds). */
+    private static final int LOCK_SPINS = 100;
     private static final AtomicLong SERIALS = new AtomicLong();
 
     /** Unique in the JVM; orders stream locks when a group takes several. */
@@ -94,7 +96,18 @@ final class Substream implements PcmSubstream {
     private final boolean playback;
 
     final ReentrantLock lock = new ReentrantLock();
-    private final Condition sleep = lock.newCondition();
+    /**
+     * Threads asleep on this substream, in slots that stay put while they sleep;
+     * guarded by {@link #lock}. A waiter registers its own thread and the waker
+     * unparks it, so sleeping and waking allocate nothing (a Condition allocates
+     * a node per await).
+     */
+    private Thread[] sleepers = new Thread[4];
+    /** Bumped under {@link #lock} by every wake-up; a sleeper leaves when it moved. */
+    private volatile int wakeups;
+    /** Re-armed by the first waiter with a deadline, so a timed wait allocates nothing. */
+    private final Clock.Timer waitTimer;
+    private boolean waitTimerArmed;
     private final DriverRuntime runtime = new DriverRuntime();
     private final LinkView linkView = new LinkView();
     /** Written under {@link SubstreamGroup#LINKS}, the group lock and this stream lock; stable under any of them. */
@@ -161,6 +174,7 @@ final class Substream implements PcmSubstream {
         this.playback = direction == Direction.PLAYBACK;
         this.nonBlocking = nonBlocking;
         this.group = new SubstreamGroup(this);
+        this.waitTimer = clock.newTimer(this::wakeFromTimer);
     }
 
     /** Second step of open: the driver gets its runtime and hands back its ops. */
@@ -245,7 +259,7 @@ final class Substream implements PcmSubstream {
 
     @Override
     public HwParams hwParams(HwParams p) {
-        lock.lock();
+        lockStream();
         try {
             checkUsable("hw_params");
             switch (state) {
@@ -365,7 +379,7 @@ final class Substream implements PcmSubstream {
 
     @Override
     public HwParams hwParams() {
-        lock.lock();
+        lockStream();
         try {
             return hw;
         } finally {
@@ -375,7 +389,7 @@ final class Substream implements PcmSubstream {
 
     @Override
     public void hwFree() {
-        lock.lock();
+        lockStream();
         try {
             checkUsable("hw_free");
             switch (state) {
@@ -399,7 +413,7 @@ final class Substream implements PcmSubstream {
 
     @Override
     public SwParams swParams(SwParams p) {
-        lock.lock();
+        lockStream();
         try {
             checkUsable("sw_params");
             if (state == OPEN) {
@@ -447,7 +461,7 @@ final class Substream implements PcmSubstream {
 
     @Override
     public SwParams swParams() {
-        lock.lock();
+        lockStream();
         try {
             return hw == null ? null : currentSwParams();
         } finally {
@@ -477,7 +491,7 @@ final class Substream implements PcmSubstream {
             int locked = 0;
             try {
                 for (Substream m : members) {
-                    m.lock.lock();
+                    m.lockStream();
                     locked++;
                 }
                 runAction(a, arg, members);
@@ -510,7 +524,7 @@ final class Substream implements PcmSubstream {
             }
             g.lock.lock();
             for (int i = 0; i < holds; i++) {
-                lock.lock();
+                lockStream();
             }
             if (group == g) {
                 return g;
@@ -855,7 +869,7 @@ final class Substream implements PcmSubstream {
 
     @Override
     public void prepare() {
-        lock.lock();
+        lockStream();
         try {
             checkUsable("prepare");
             PcmState was = state;
@@ -881,7 +895,7 @@ final class Substream implements PcmSubstream {
 
     @Override
     public void start() {
-        lock.lock();
+        lockStream();
         try {
             checkUsable("start");
             action(START, RUNNING);
@@ -892,7 +906,7 @@ final class Substream implements PcmSubstream {
 
     @Override
     public void drop() {
-        lock.lock();
+        lockStream();
         try {
             checkUsable("drop");
             if (state == OPEN) {
@@ -909,7 +923,7 @@ final class Substream implements PcmSubstream {
 
     @Override
     public void pause(boolean push) {
-        lock.lock();
+        lockStream();
         try {
             checkUsable("pause");
             action(PAUSE, push ? PAUSED : RUNNING);
@@ -920,7 +934,7 @@ final class Substream implements PcmSubstream {
 
     @Override
     public void suspend() {
-        lock.lock();
+        lockStream();
         try {
             checkUsable("suspend");
             action(SUSPEND, SUSPENDED);
@@ -931,7 +945,7 @@ final class Substream implements PcmSubstream {
 
     @Override
     public void resume() {
-        lock.lock();
+        lockStream();
         try {
             checkUsable("resume");
             action(RESUME, RUNNING);
@@ -942,7 +956,7 @@ final class Substream implements PcmSubstream {
 
     @Override
     public void reset() {
-        lock.lock();
+        lockStream();
         try {
             checkUsable("reset");
             action(RESET, null);
@@ -953,7 +967,7 @@ final class Substream implements PcmSubstream {
 
     @Override
     public void drain() {
-        lock.lock();
+        lockStream();
         try {
             checkUsable("drain");
             if (state == OPEN) {
@@ -1008,7 +1022,7 @@ final class Substream implements PcmSubstream {
             lock.unlock();
         }
         try {
-            other.lock.lock();
+            other.lockStream();
             try {
                 return other.state != DRAINING || other.awaitUntil(other.clock.nanoTime() + timeout, "drain");
             } finally {
@@ -1016,7 +1030,7 @@ final class Substream implements PcmSubstream {
             }
         } finally {
             for (int i = 0; i < holds; i++) {
-                lock.lock();
+                lockStream();
             }
         }
     }
@@ -1024,45 +1038,116 @@ final class Substream implements PcmSubstream {
     // ---------------------------------------------------------------- waiting
 
     /**
-     * Waits on {@link #sleep} until woken or until the card's clock reaches
-     * {@code deadline}; with the lock held. Returns false when the deadline has
-     * passed.
+     * Takes the stream lock, spinning briefly first: the critical sections are
+     * short, and a contended {@link ReentrantLock#lock()} allocates a queue node
+     * and parks where a few spins would have found the lock free.
+     */
+    void lockStream() {
+        if (lock.tryLock()) {
+            return;
+        }
+        for (int i = 0; i < LOCK_SPINS; i++) {
+            Thread.onSpinWait();
+            if (!lock.isLocked() && lock.tryLock()) {
+                return;
+            }
+        }
+        lock.lock();
+    }
+
+    /**
+     * Sleeps until woken or until the card's clock reaches {@code deadline};
+     * with the lock held. Returns false when the deadline has passed.
      */
     private boolean awaitUntil(long deadline, String op) {
         if (clock.nanoTime() >= deadline) {
             return false;
         }
-        Clock.Timer timer = clock.schedule(deadline, this::wakeFromTimer);
-        waiters++;
+        // a second timed waiter at once is rare: it gets a one-shot timer of its own
+        boolean shared = !waitTimerArmed;
+        Clock.Timer timer;
+        if (shared) {
+            waitTimerArmed = true;
+            waitTimer.schedule(deadline);
+            timer = waitTimer;
+        } else {
+            timer = clock.schedule(deadline, this::wakeFromTimer);
+        }
         try {
-            sleep.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw refuse(EINTR, op, null, "interrupted while waiting");
+            sleep(op);
         } finally {
-            waiters--;
             timer.cancel();
+            if (shared) {
+                waitTimerArmed = false;
+            }
         }
         return clock.nanoTime() < deadline;
     }
 
     /** Waits without a deadline (a paused stream waits for as long as it stays paused). */
     private void awaitForever(String op) {
-        waiters++;
-        try {
-            sleep.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        sleep(op);
+    }
+
+    /**
+     * Releases the stream lock (every hold), parks until {@link #wakeAll} runs,
+     * takes the lock back. An interrupt before or during the sleep is EINTR with
+     * the interrupt status kept, as an interrupted Condition.await was; a wake-up
+     * that came first wins, leaving the interrupt for the next wait. Callers
+     * re-check their condition: a wake-up is no promise that it holds.
+     */
+    private void sleep(String op) {
+        Thread me = Thread.currentThread();
+        if (me.isInterrupted()) {
             throw refuse(EINTR, op, null, "interrupted while waiting");
+        }
+        int slot = enlist(me);
+        int seen = wakeups;
+        int holds = lock.getHoldCount();
+        boolean interrupted = false;
+        waiters++;
+        for (int i = 0; i < holds; i++) {
+            lock.unlock();
+        }
+        try {
+            while (wakeups == seen) {
+                if (me.isInterrupted()) {
+                    interrupted = true;
+                    break;
+                }
+                LockSupport.park(this);
+            }
         } finally {
+            for (int i = 0; i < holds; i++) {
+                lockStream();
+            }
             waiters--;
+            sleepers[slot] = null;
+        }
+        if (interrupted) {
+            throw refuse(EINTR, op, null, "interrupted while waiting");
         }
     }
 
+    /** A free slot for {@code t} in {@link #sleepers}; grows (once in a while) only past four sleepers. */
+    private int enlist(Thread t) {
+        Thread[] ss = sleepers;
+        for (int i = 0; i < ss.length; i++) {
+            if (ss[i] == null) {
+                ss[i] = t;
+                return i;
+            }
+        }
+        int at = ss.length;
+        sleepers = ss = Arrays.copyOf(ss, at * 2);
+        ss[at] = t;
+        return at;
+    }
+
     private void wakeFromTimer() {
-        lock.lock();
+        lockStream();
         try {
-            sleep.signalAll();
+            wake();
         } finally {
             lock.unlock();
         }
@@ -1070,13 +1155,23 @@ final class Substream implements PcmSubstream {
 
     private void wakeAll() {
         if (waiters > 0) {
-            sleep.signalAll();
+            wake();
+        }
+    }
+
+    /** With the lock held: every sleeper now sees the wake-up and is unparked. */
+    private void wake() {
+        wakeups++;
+        for (Thread t : sleepers) {
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
         }
     }
 
     /** Number of threads waiting on this substream now (tests use it to know a caller blocked). */
     int waiters() {
-        lock.lock();
+        lockStream();
         try {
             return waiters;
         } finally {
@@ -1128,7 +1223,7 @@ final class Substream implements PcmSubstream {
 
     @Override
     public boolean waitAvail(long timeoutNanos) {
-        lock.lock();
+        lockStream();
         try {
             checkUsable("wait");
             long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : clock.nanoTime() + timeoutNanos;
@@ -1432,7 +1527,7 @@ final class Substream implements PcmSubstream {
 
     /** pcm_lib.c __snd_pcm_lib_xfer. */
     private long xfer(MemorySegment data, MemorySegment[] channelData, long size, boolean interleaved, String op) {
-        lock.lock();
+        lockStream();
         try {
             checkUsable(op);
             checkDirection(op);
@@ -1583,7 +1678,7 @@ final class Substream implements PcmSubstream {
 
     @Override
     public PcmMapping map() {
-        lock.lock();
+        lockStream();
         try {
             checkUsable("mmap");
             if (state == OPEN) {
@@ -1616,7 +1711,7 @@ final class Substream implements PcmSubstream {
         @Override
         public void close() {
             if (open.compareAndSet(true, false)) {
-                lock.lock();
+                lockStream();
                 try {
                     mmapCount--;
                 } finally {
@@ -1640,7 +1735,7 @@ final class Substream implements PcmSubstream {
 
     @Override
     public MmapArea mmapBegin(long frames) {
-        lock.lock();
+        lockStream();
         try {
             checkMmapAccess("mmap_begin");
             if (frames < 0) {
@@ -1660,7 +1755,7 @@ final class Substream implements PcmSubstream {
 
     @Override
     public long mmapCommit(long offset, long frames) {
-        lock.lock();
+        lockStream();
         try {
             checkMmapAccess("mmap_commit");
             if (frames < 0) {
@@ -1719,7 +1814,7 @@ final class Substream implements PcmSubstream {
 
     @Override
     public void hwsync() {
-        lock.lock();
+        lockStream();
         try {
             checkUsable("hwsync");
             doHwsync("hwsync");
@@ -1730,7 +1825,7 @@ final class Substream implements PcmSubstream {
 
     @Override
     public long rewind(long frames) {
-        lock.lock();
+        lockStream();
         try {
             checkUsable("rewind");
             if (frames < 0) {
@@ -1760,7 +1855,7 @@ final class Substream implements PcmSubstream {
 
     @Override
     public long forward(long frames) {
-        lock.lock();
+        lockStream();
         try {
             checkUsable("forward");
             if (frames < 0) {
@@ -1797,7 +1892,7 @@ final class Substream implements PcmSubstream {
 
     @Override
     public PcmStatus status() {
-        lock.lock();
+        lockStream();
         try {
             if (closed) {
                 throw refuse(EBADF, "status", null, "substream handle is closed");
@@ -1823,7 +1918,7 @@ final class Substream implements PcmSubstream {
 
     @Override
     public long avail() {
-        lock.lock();
+        lockStream();
         try {
             checkUsable("avail");
             if (!(state == DRAINING && !playback)) {
@@ -1837,7 +1932,7 @@ final class Substream implements PcmSubstream {
 
     @Override
     public long delay() {
-        lock.lock();
+        lockStream();
         try {
             checkUsable("delay");
             doHwsync("delay");
@@ -1860,7 +1955,7 @@ final class Substream implements PcmSubstream {
      */
     SubstreamInfo info() {
         Set<SubstreamView> linked = linkedWith();
-        lock.lock();
+        lockStream();
         try {
             if (closed) {
                 return null;
@@ -1889,7 +1984,7 @@ final class Substream implements PcmSubstream {
 
     /** One more handle on this open substream (O_APPEND): no new open. */
     void retainHandle() {
-        lock.lock();
+        lockStream();
         try {
             checkUsable("dup");
             handles++;
@@ -1902,7 +1997,7 @@ final class Substream implements PcmSubstream {
     /** One handle fewer; the last one really closes the substream. */
     void releaseHandle() {
         boolean last;
-        lock.lock();
+        lockStream();
         try {
             last = --handles == 0;
             card.counters().handles.decrementAndGet();
@@ -1916,7 +2011,7 @@ final class Substream implements PcmSubstream {
 
     /** Open handles on this substream. */
     int handles() {
-        lock.lock();
+        lockStream();
         try {
             return handles;
         } finally {
@@ -1928,7 +2023,7 @@ final class Substream implements PcmSubstream {
 
     @Override
     public void close() {
-        lock.lock();
+        lockStream();
         try {
             if (closed || closing) {
                 return;
@@ -1950,7 +2045,7 @@ final class Substream implements PcmSubstream {
         }
         // pcm_release_private: out of the group before the driver lets go, its partners told
         unlink("close", true);
-        lock.lock();
+        lockStream();
         try {
             releaseDriver();
             uninstall();
@@ -1958,7 +2053,7 @@ final class Substream implements PcmSubstream {
             if (state != DISCONNECTED) {
                 state = OPEN;
             }
-            sleep.signalAll();
+            wakeAll();
         } finally {
             lock.unlock();
         }
@@ -1967,7 +2062,7 @@ final class Substream implements PcmSubstream {
 
     /** The card went away: the stream stops and the driver is let go; the buffer stays until close. */
     void disconnect() {
-        lock.lock();
+        lockStream();
         // the group lock keeps a link transaction from telling a driver that has let go
         SubstreamGroup g = lockGroup();
         try {
@@ -1985,7 +2080,7 @@ final class Substream implements PcmSubstream {
             triggerTimestamp = clock.nanoTime();
             firePeriodStopped();
             releaseDriver();
-            sleep.signalAll();
+            wakeAll();
         } finally {
             g.lock.unlock();
             lock.unlock();
@@ -2115,7 +2210,7 @@ final class Substream implements PcmSubstream {
 
     @Override
     public Set<SubstreamView> linkedWith() {
-        lock.lock();
+        lockStream();
         try {
             // the membership cannot change while this stream lock is held
             Substream[] members = group.members();
@@ -2215,7 +2310,7 @@ final class Substream implements PcmSubstream {
         int locked = 0;
         try {
             for (Substream s : bySerial) {
-                s.lock.lock();
+                s.lockStream();
                 locked++;
             }
         } catch (RuntimeException | Error e) {
@@ -2316,7 +2411,7 @@ final class Substream implements PcmSubstream {
         if (listener == null) {
             throw refuse(EINVAL, "add_period_listener", null, "listener is null");
         }
-        lock.lock();
+        lockStream();
         try {
             checkUsable("add_period_listener");
             PeriodListener[] old = periodListeners;
@@ -2335,7 +2430,7 @@ final class Substream implements PcmSubstream {
 
     @Override
     public boolean removePeriodListener(PeriodListener listener) {
-        lock.lock();
+        lockStream();
         try {
             PeriodListener[] old = periodListeners;
             for (int i = 0; i < old.length; i++) {
@@ -2393,7 +2488,7 @@ final class Substream implements PcmSubstream {
 
         @Override
         public void periodElapsed() {
-            lock.lock();
+            lockStream();
             try {
                 // snd_pcm_period_elapsed_under_stream_lock
                 if (running() && updateHwPtr(true) >= 0) {
@@ -2406,7 +2501,7 @@ final class Substream implements PcmSubstream {
 
         @Override
         public void xrun() {
-            lock.lock();
+            lockStream();
             try {
                 // snd_pcm_stop_xrun
                 if (running()) {
@@ -2429,7 +2524,7 @@ final class Substream implements PcmSubstream {
                 }
                 default -> throw refuse(EINVAL, "stop", target, "a stop ends in SETUP, XRUN or DRAINING");
             }
-            lock.lock();
+            lockStream();
             try {
                 // snd_pcm_stop
                 if (running()) {
