@@ -2,7 +2,6 @@ package pcmshare.driver.aloop;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.locks.ReentrantLock;
 
 import pcmshare.core.api.clock.Clock;
 import pcmshare.core.api.errno.Errno;
@@ -27,7 +26,8 @@ import pcmshare.core.api.pcm.PcmState;
 final class Cable {
     private static final long NANOS = 1_000_000_000L;
 
-    private final ReentrantLock lock = new ReentrantLock();
+    // a monitor: entering it under contention allocates nothing on the heap, where a ReentrantLock would
+    private final Object lock = new Object();
     private final Loopback card;
     final int subdevice;
     final int playbackDevice;
@@ -63,8 +63,7 @@ final class Cable {
     // ---------------------------------------------------------------- ends
 
     void attach(LoopbackPcm pcm) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (own == null) {
                 own = pcm.runtime.clock();
             }
@@ -76,14 +75,11 @@ final class Cable {
             if (!active) {
                 clock = desired();
             }
-        } finally {
-            lock.unlock();
         }
     }
 
     void detach(LoopbackPcm pcm) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (pcm.running) {
                 halt(pcm);
             }
@@ -95,8 +91,6 @@ final class Cable {
             pcm.hw = null;
             pcm.buffer = null;
             reclockLocked();
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -115,8 +109,7 @@ final class Cable {
      */
     void hwParams(LoopbackPcm pcm, HwParams p) {
         LoopbackPcm toStop = null;
-        lock.lock();
-        try {
+        synchronized (lock) {
             LoopbackPcm other = peer(pcm);
             HwParams fixed = other != null && !other.stale ? other.hw : null;
             if (fixed != null) {
@@ -150,8 +143,6 @@ final class Cable {
                 pcm.silence = Arena.ofAuto().allocate(p.bufferBytes());
                 pcm.silence.fill(p.format().silenceByte());
             }
-        } finally {
-            lock.unlock();
         }
         if (toStop != null) {
             stopLater(toStop);
@@ -202,19 +193,15 @@ final class Cable {
     }
 
     void hwFree(LoopbackPcm pcm) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             pcm.hw = null;
             pcm.buffer = null;
             pcm.silence = null;
-        } finally {
-            lock.unlock();
         }
     }
 
     void prepare(LoopbackPcm pcm) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             pcm.pos = 0;
             pcm.done = 0;
             pcm.reportedPeriods = 0;
@@ -225,16 +212,13 @@ final class Cable {
                 MemorySegment.copy(pcm.silence, 0, pcm.buffer, 0, pcm.silence.byteSize());
                 pcm.silent = pcm.bufferSize;
             }
-        } finally {
-            lock.unlock();
         }
     }
 
     // ---------------------------------------------------------------- triggers
 
     void start(LoopbackPcm pcm, boolean fresh) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (fresh && pcm.stale) {
                 // loopback_check_format: a capture whose format the playback changed
                 throw new ErrnoException(Errno.EIO, "trigger", pcm.runtime.state(), "START",
@@ -256,20 +240,15 @@ final class Cable {
             pcm.running = true;
             pcm.reportedPeriods = pcm.done / pcm.periodSize;
             arm();
-        } finally {
-            lock.unlock();
         }
     }
 
     void stop(LoopbackPcm pcm) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (pcm.running) {
                 update();
                 halt(pcm);
             }
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -281,24 +260,18 @@ final class Cable {
 
     /** Playback started draining: the capture gets exactly what was queued, then silence. */
     void drain(LoopbackPcm pcm) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             update();
             if (pcm.playback) {
                 pcm.drainEnd = pcm.done + pcm.queued();
             }
-        } finally {
-            lock.unlock();
         }
     }
 
     long pointer(LoopbackPcm pcm) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             update();
             return pcm.pos;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -323,11 +296,8 @@ final class Cable {
 
     /** Follows the clock that should pace the cable; true when a running cable switched. */
     boolean reclock() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             return reclockLocked();
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -351,11 +321,8 @@ final class Cable {
 
     /** The clock pacing the cable now (tests). */
     Clock clock() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             return clock;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -477,8 +444,7 @@ final class Cable {
     private void tick() {
         LoopbackPcm p = null;
         LoopbackPcm c = null;
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (!active) {
                 return;
             }
@@ -490,8 +456,6 @@ final class Cable {
                 c = capture;
             }
             arm();
-        } finally {
-            lock.unlock();
         }
         if (p != null) {
             p.runtime.periodElapsed();
@@ -513,11 +477,8 @@ final class Cable {
 
     /** Frames the cable has moved since it was made (tests). */
     long frames() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             return frames;
-        } finally {
-            lock.unlock();
         }
     }
 }
