@@ -2,7 +2,6 @@ package pcmshare.bench;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -20,16 +19,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import pcmshare.core.api.clock.ManualClock;
-import pcmshare.core.api.driver.PcmOps;
-import pcmshare.core.api.driver.PcmRuntime;
-import pcmshare.core.api.driver.SoundCardDriver;
-import pcmshare.core.api.driver.Trigger;
 import pcmshare.core.api.impl.memory.Allocators;
 import pcmshare.core.api.impl.pcm.PcmEngine;
 import pcmshare.core.api.pcm.Direction;
-import pcmshare.core.api.pcm.HwConstraints;
 import pcmshare.core.api.pcm.HwParams;
-import pcmshare.core.api.pcm.PcmDeviceInfo;
 import pcmshare.core.api.pcm.PcmState;
 import pcmshare.core.api.pcm.PcmSubstream;
 import pcmshare.core.api.pcm.SampleFormat;
@@ -57,7 +50,7 @@ public class AnonDupWriteBenchmark {
 
     private ManualClock clock;
     private PcmEngine engine;
-    private TwinDriver driver;
+    private HandCard driver;
     private AnonDupBackend backend;
     private PcmSubstream original;
     private PcmSubstream twin;
@@ -70,7 +63,7 @@ public class AnonDupWriteBenchmark {
     public void setup() {
         clock = new ManualClock();
         engine = new PcmEngine(clock, Allocators::platform, PcmEngine.DEFAULT_POINTER_LIMIT);
-        driver = new TwinDriver();
+        driver = new HandCard("anondup-bench", 3, 0);
         String id = engine.addCard(driver);
         HwParams p = HwParams.of(SampleFormat.S16_LE, 2, RATE, PERIOD, PERIODS);
         periodNanos = p.framesToNanos(PERIOD);
@@ -109,7 +102,7 @@ public class AnonDupWriteBenchmark {
 
     private void playOnePeriod(int sub) {
         clock.advance(periodNanos);
-        TwinDriver.Stream s = driver.streams.get(sub);
+        HandCard.Stream s = driver.stream(sub);
         s.pos = (s.pos + PERIOD) % (PERIOD * PERIODS);
         s.runtime.periodElapsed();
     }
@@ -130,52 +123,6 @@ public class AnonDupWriteBenchmark {
     @Benchmark
     public long hardwarePeriodOnly() {
         playOnePeriod(2);
-        return driver.streams.get(2).runtime.hwPtr();
-    }
-
-    /** A card with three playback substreams whose position the benchmark sets. */
-    static final class TwinDriver implements SoundCardDriver {
-        final List<Stream> streams = new ArrayList<>();
-
-        @Override
-        public String id() {
-            return "anondup-bench";
-        }
-
-        @Override
-        public String name() {
-            return "anondup benchmark card";
-        }
-
-        @Override
-        public List<PcmDeviceInfo> devices() {
-            HwConstraints c = HwConstraints.typical();
-            return List.of(new PcmDeviceInfo(0, "bench", 3, 0, c, c));
-        }
-
-        @Override
-        public PcmOps open(PcmRuntime runtime) {
-            Stream s = new Stream(runtime);
-            streams.add(s);
-            return s;
-        }
-
-        static final class Stream implements PcmOps {
-            final PcmRuntime runtime;
-            long pos;
-
-            Stream(PcmRuntime runtime) {
-                this.runtime = runtime;
-            }
-
-            @Override
-            public void trigger(Trigger command) {
-            }
-
-            @Override
-            public long pointer() {
-                return pos;
-            }
-        }
+        return driver.stream(2).runtime.hwPtr();
     }
 }

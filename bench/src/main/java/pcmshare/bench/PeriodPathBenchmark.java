@@ -1,6 +1,5 @@
 package pcmshare.bench;
 
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -18,16 +17,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import pcmshare.core.api.clock.ManualClock;
-import pcmshare.core.api.driver.PcmOps;
-import pcmshare.core.api.driver.PcmRuntime;
-import pcmshare.core.api.driver.SoundCardDriver;
-import pcmshare.core.api.driver.Trigger;
 import pcmshare.core.api.impl.memory.Allocators;
 import pcmshare.core.api.impl.pcm.PcmEngine;
 import pcmshare.core.api.pcm.Direction;
-import pcmshare.core.api.pcm.HwConstraints;
 import pcmshare.core.api.pcm.HwParams;
-import pcmshare.core.api.pcm.PcmDeviceInfo;
 import pcmshare.core.api.pcm.PcmState;
 import pcmshare.core.api.pcm.PcmSubstream;
 import pcmshare.core.api.pcm.SampleFormat;
@@ -54,7 +47,7 @@ public class PeriodPathBenchmark {
     private PcmEngine engine;
     private PcmSubstream playback;
     private PcmSubstream capture;
-    private BenchDriver driver;
+    private HandCard driver;
     private long periodNanos;
 
     private final ReentrantLock floorLock = new ReentrantLock();
@@ -65,7 +58,7 @@ public class PeriodPathBenchmark {
     public void setup() {
         clock = new ManualClock();
         engine = new PcmEngine(clock, Allocators::platform, PcmEngine.DEFAULT_POINTER_LIMIT);
-        driver = new BenchDriver();
+        driver = new HandCard("bench", 1, 1);
         String id = engine.addCard(driver);
         HwParams p = HwParams.of(SampleFormat.S16_LE, 2, RATE, PERIOD, PERIODS);
         periodNanos = p.framesToNanos(PERIOD);
@@ -97,7 +90,7 @@ public class PeriodPathBenchmark {
     @Benchmark
     public long playbackPeriodElapsed() {
         clock.advance(periodNanos);
-        BenchDriver.Stream s = driver.playback;
+        HandCard.Stream s = driver.stream(0);
         s.pos = (s.pos + PERIOD) % (PERIOD * PERIODS);
         s.runtime.periodElapsed();
         return s.runtime.hwPtr();
@@ -106,7 +99,7 @@ public class PeriodPathBenchmark {
     @Benchmark
     public long capturePeriodElapsed() {
         clock.advance(periodNanos);
-        BenchDriver.Stream s = driver.capture;
+        HandCard.Stream s = driver.stream(1);
         s.pos = (s.pos + PERIOD) % (PERIOD * PERIODS);
         s.runtime.periodElapsed();
         return s.runtime.hwPtr();
@@ -122,57 +115,6 @@ public class PeriodPathBenchmark {
             return floorHwPtr;
         } finally {
             floorLock.unlock();
-        }
-    }
-
-    /** A driver as small as the SPI allows: the position is set by the benchmark. */
-    static final class BenchDriver implements SoundCardDriver {
-        Stream playback;
-        Stream capture;
-
-        @Override
-        public String id() {
-            return "bench";
-        }
-
-        @Override
-        public String name() {
-            return "benchmark card";
-        }
-
-        @Override
-        public List<PcmDeviceInfo> devices() {
-            HwConstraints c = HwConstraints.typical();
-            return List.of(new PcmDeviceInfo(0, "bench", 1, 1, c, c));
-        }
-
-        @Override
-        public PcmOps open(PcmRuntime runtime) {
-            Stream s = new Stream(runtime);
-            if (runtime.direction() == Direction.PLAYBACK) {
-                playback = s;
-            } else {
-                capture = s;
-            }
-            return s;
-        }
-
-        static final class Stream implements PcmOps {
-            final PcmRuntime runtime;
-            long pos;
-
-            Stream(PcmRuntime runtime) {
-                this.runtime = runtime;
-            }
-
-            @Override
-            public void trigger(Trigger command) {
-            }
-
-            @Override
-            public long pointer() {
-                return pos;
-            }
         }
     }
 }

@@ -1823,61 +1823,43 @@ final class Substream implements PcmSubstream {
         }
     }
 
+    /** snd_pcm_rewind: takes back frames the hardware has not consumed (playback) or produced (capture). */
     @Override
     public long rewind(long frames) {
-        lockStream();
-        try {
-            checkUsable("rewind");
-            if (frames < 0) {
-                throw refuse(EINVAL, "rewind", frames, "negative frame count");
-            }
-            if (frames == 0) {
-                return 0;
-            }
-            doHwsync("rewind");
-            long avail = hwAvail();
-            if (avail <= 0) {
-                return 0;
-            }
-            if (frames > avail) {
-                frames = avail;
-            }
-            long appl = applPtr - frames;
-            if (appl < 0) {
-                appl += boundary;
-            }
-            applPtr = appl;
-            return frames;
-        } finally {
-            lock.unlock();
-        }
+        return moveApplPtr("rewind", frames, false);
     }
 
+    /** snd_pcm_forward: skips frames that are available, as if written (playback) or read (capture). */
     @Override
     public long forward(long frames) {
+        return moveApplPtr("forward", frames, true);
+    }
+
+    /** Moves appl_ptr back within hw_avail or ahead within avail, at most {@code frames}; returns how far. */
+    private long moveApplPtr(String op, long frames, boolean ahead) {
         lockStream();
         try {
-            checkUsable("forward");
+            checkUsable(op);
             if (frames < 0) {
-                throw refuse(EINVAL, "forward", frames, "negative frame count");
+                throw refuse(EINVAL, op, frames, "negative frame count");
             }
             if (frames == 0) {
                 return 0;
             }
-            doHwsync("forward");
-            long avail = availLocked();
-            if (avail <= 0) {
+            doHwsync(op);
+            long room = ahead ? availLocked() : hwAvail();
+            if (room <= 0) {
                 return 0;
             }
-            if (frames > avail) {
-                frames = avail;
-            }
-            long appl = applPtr + frames;
-            if (appl >= boundary) {
+            long moved = Math.min(frames, room);
+            long appl = applPtr + (ahead ? moved : -moved);
+            if (appl < 0) {
+                appl += boundary;
+            } else if (appl >= boundary) {
                 appl -= boundary;
             }
             applPtr = appl;
-            return frames;
+            return moved;
         } finally {
             lock.unlock();
         }
