@@ -267,15 +267,7 @@ public final class AnonDupBackend implements AnonDup, BufferExporter<DupRequest,
 
     @Override
     public List<ExportInfo> exports() {
-        List<ExportInfo> list = new ArrayList<>();
-        for (Export e : exports.values()) {
-            ExportInfo info = e.info();
-            if (info.refCount() > 0) {
-                list.add(info);
-            }
-        }
-        list.sort(Comparator.comparingLong(ExportInfo::id));
-        return list;
+        return HeldExport.listing(exports.values());
     }
 
     private final class Export extends HeldExport {

@@ -1,6 +1,5 @@
 package pcmshare.sharing.shmem;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -98,15 +97,7 @@ public final class ShmemExporter implements BufferExporter<Memfd, Memfd> {
 
     @Override
     public List<ExportInfo> exports() {
-        List<ExportInfo> list = new ArrayList<>();
-        for (Export e : live.values()) {
-            ExportInfo info = e.info();
-            if (info.refCount() > 0) {
-                list.add(info);
-            }
-        }
-        list.sort((a, b) -> Long.compare(a.id(), b.id()));
-        return list;
+        return HeldExport.listing(live.values());
     }
 
     private final class Export extends HeldExport {

@@ -1,6 +1,8 @@
 package pcmshare.core.api.sharing;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -51,6 +53,20 @@ public abstract class HeldExport {
         String other = handle == null ? "null" : handle.type();
         return new ErrnoException(Errno.EINVAL, "import", type, other,
                 "handle of type '" + other + "' was not made by this '" + type + "' exporter");
+    }
+
+    /** The listing of {@link BufferExporter#exports()}: the exports still held, oldest first. */
+    public static List<ExportInfo> listing(Collection<? extends HeldExport> exports) {
+        List<ExportInfo> list = new ArrayList<>();
+        for (HeldExport e : exports) {
+            ExportInfo info = e.info();
+            // one whose last handle is closing may still be in the map
+            if (info.refCount() > 0) {
+                list.add(info);
+            }
+        }
+        list.sort(Comparator.comparingLong(ExportInfo::id));
+        return list;
     }
 
     public final long id() {
