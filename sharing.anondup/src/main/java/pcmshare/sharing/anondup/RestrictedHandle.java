@@ -13,6 +13,7 @@ import pcmshare.core.api.errno.Errno;
 import pcmshare.core.api.errno.ErrnoException;
 import pcmshare.core.api.pcm.Direction;
 import pcmshare.core.api.pcm.HwConstraints;
+import pcmshare.core.api.pcm.hw.HwSpace;
 import pcmshare.core.api.pcm.HwParams;
 import pcmshare.core.api.pcm.MmapArea;
 import pcmshare.core.api.pcm.PcmMapping;
@@ -310,6 +311,16 @@ final class RestrictedHandle implements PcmSubstream {
     public void setNonBlocking(boolean nonBlocking) {
         check(PARAMS, "nonblock");
         inner.setNonBlocking(nonBlocking);
+    }
+
+    @Override
+    public HwSpace hwRefine(HwSpace space) {
+        check(INFO, "hw_refine");
+        try {
+            return inner.hwRefine(space);
+        } catch (ErrnoException e) {
+            throw failure(e, "hw_refine");
+        }
     }
 
     @Override

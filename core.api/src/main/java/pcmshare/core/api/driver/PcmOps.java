@@ -2,9 +2,11 @@ package pcmshare.core.api.driver;
 
 import pcmshare.core.api.pcm.SubstreamView;
 
+import java.util.List;
 import java.util.Set;
 
 import pcmshare.core.api.pcm.HwParams;
+import pcmshare.core.api.pcm.hw.HwRule;
 
 /**
  * What the core calls on one open substream, as the kernel's snd_pcm_ops.
@@ -28,6 +30,19 @@ public interface PcmOps {
 
     /** {@link #pointer()} result meaning the hardware lost its position: the core stops with XRUN. */
     long POINTER_XRUN = -1;
+
+    /**
+     * Rules this substream adds to its hardware-parameter refinement, as a
+     * kernel driver's open op calls snd_pcm_hw_rule_add: relations that the
+     * card's {@link pcmshare.core.api.pcm.HwConstraints} cannot express, or
+     * that depend on the driver's state (a loopback cable whose other end
+     * already has parameters). Read once, when the substream opens; the rules
+     * run inside hw_refine and hw_params, on the caller's thread, and must not
+     * block. Default: none.
+     */
+    default List<HwRule> hwRules() {
+        return List.of();
+    }
 
     /** Hardware parameters were chosen; the buffer is in {@link PcmRuntime#buffer()}. May be called again without hwFree. */
     default void hwParams(HwParams params) {

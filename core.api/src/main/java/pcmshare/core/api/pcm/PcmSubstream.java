@@ -5,6 +5,8 @@ import java.util.Set;
 
 import pcmshare.core.api.errno.Errno;
 import pcmshare.core.api.errno.ErrnoException;
+import pcmshare.core.api.pcm.hw.HwNegotiation;
+import pcmshare.core.api.pcm.hw.HwSpace;
 
 /**
  * An open substream: the application's handle, as an ALSA PCM file descriptor
@@ -48,6 +50,32 @@ public interface PcmSubstream extends AutoCloseable {
      * @return the parameters now in force
      */
     HwParams hwParams(HwParams params);
+
+    /**
+     * Refines a hardware-parameter space (SNDRV_PCM_IOCTL_HW_REFINE): narrows
+     * {@code space} to the configurations this substream can take, by the
+     * kernel's rules and the card's constraints, starting from the parameters
+     * its rmask names, as alsa-lib asks a card about twenty times per open. The
+     * substream does not change; any state but a closed handle (EBADF) or a
+     * disconnected card (EBADFD). EINVAL names the parameter that became empty.
+     * See {@link pcmshare.core.api.pcm.hw.HwNegotiation} for alsa-lib's steps
+     * (set_rate_near, ...) on top of it.
+     */
+    HwSpace hwRefine(HwSpace space);
+
+    /**
+     * Sets hardware parameters from a space, as alsa-lib's snd_pcm_hw_params:
+     * refines it, chooses one configuration (snd_pcm_hw_params_choose: the
+     * first access, format, channels and rate, a period above 5 ms where
+     * possible, the largest buffer, the smallest period) and installs it with
+     * {@link #hwParams(HwParams)}. {@code hwParams(HwSpace.of(p))} is
+     * {@code hwParams(p)}.
+     *
+     * @return the parameters now in force
+     */
+    default HwParams hwParams(HwSpace space) {
+        return new HwNegotiation(this::hwRefine, space).install(this);
+    }
 
     /** The hardware parameters in force, or null in OPEN. */
     HwParams hwParams();

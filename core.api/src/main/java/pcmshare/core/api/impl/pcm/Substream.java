@@ -42,6 +42,8 @@ import pcmshare.core.api.driver.PcmRuntime;
 import pcmshare.core.api.driver.Trigger;
 import pcmshare.core.api.errno.Errno;
 import pcmshare.core.api.errno.ErrnoException;
+import pcmshare.core.api.pcm.hw.HwRefiner;
+import pcmshare.core.api.pcm.hw.HwSpace;
 import pcmshare.core.api.memory.MemoryAllocator;
 import pcmshare.core.api.memory.SharedMemory;
 import pcmshare.core.api.pcm.Direction;
@@ -115,6 +117,8 @@ final class Substream implements PcmSubstream {
     private volatile boolean nonBlocking;
 
     private PcmOps ops;
+    /** The card's constraints and the driver's rules, fixed at open (snd_pcm_hw_constraints_*). */
+    private HwRefiner refiner;
     private boolean driverReleased;
     private boolean closed;
     /** Set once close began: the handle refuses everything but close while it stops, unlinks and lets go. */
@@ -180,6 +184,7 @@ final class Substream implements PcmSubstream {
     /** Second step of open: the driver gets its runtime and hands back its ops. */
     void attach(PcmOps driverOps) {
         this.ops = driverOps;
+        this.refiner = HwRefiner.of(constraints, driverOps.hwRules());
     }
 
     PcmRuntime runtime() {
@@ -308,6 +313,12 @@ final class Substream implements PcmSubstream {
         }
     }
 
+    @Override
+    public HwSpace hwRefine(HwSpace space) {
+        checkUsable("hw_refine");
+        return refiner.refine(space);
+    }
+
     private void validate(HwParams p) {
         HwConstraints c = constraints;
         if (!c.accesses().contains(p.access())) {
@@ -324,6 +335,8 @@ final class Substream implements PcmSubstream {
         checkRange("period_size", p.periodSize(), c.periodSize());
         checkRange("periods", p.periods(), c.periods());
         checkRange("buffer_size", p.bufferSize(), c.bufferSize());
+        // the exact parameters are one point of the space: the driver's rules must allow it too
+        refiner.refine(HwSpace.of(p));
     }
 
     private void checkRange(String param, long value, pcmshare.core.api.pcm.Range allowed) {

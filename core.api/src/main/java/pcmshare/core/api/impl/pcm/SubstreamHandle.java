@@ -10,6 +10,7 @@ import java.util.Set;
 import pcmshare.core.api.errno.ErrnoException;
 import pcmshare.core.api.pcm.Direction;
 import pcmshare.core.api.pcm.HwConstraints;
+import pcmshare.core.api.pcm.hw.HwSpace;
 import pcmshare.core.api.pcm.HwParams;
 import pcmshare.core.api.pcm.MmapArea;
 import pcmshare.core.api.pcm.PcmMapping;
@@ -127,6 +128,11 @@ final class SubstreamHandle implements PcmSubstream {
     @Override
     public HwParams hwParams() {
         return open("hw_params").hwParams();
+    }
+
+    @Override
+    public HwSpace hwRefine(HwSpace space) {
+        return open("hw_refine").hwRefine(space);
     }
 
     @Override
