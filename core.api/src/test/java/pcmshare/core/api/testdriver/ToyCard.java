@@ -18,6 +18,7 @@ import pcmshare.core.api.pcm.Direction;
 import pcmshare.core.api.pcm.HwConstraints;
 import pcmshare.core.api.pcm.HwParams;
 import pcmshare.core.api.pcm.PcmDeviceInfo;
+import pcmshare.core.api.pcm.hw.HwRule;
 
 /**
  * A third-party style driver written against the SPI only (driver, pcm, clock
@@ -35,6 +36,7 @@ public final class ToyCard implements SoundCardDriver {
     private final List<Stream> streams = new CopyOnWriteArrayList<>();
     private volatile boolean paced = true;
     private volatile boolean failNextStart;
+    private volatile List<HwRule> hwRules = List.of();
 
     public ToyCard(String id, HwConstraints constraints, int substreamsPerDirection) {
         this(id, constraints, substreamsPerDirection, 0);
@@ -50,6 +52,12 @@ public final class ToyCard implements SoundCardDriver {
     /** Whether the period timer runs; off, tests move the hardware with {@link Stream#advance}. */
     public ToyCard paced(boolean on) {
         this.paced = on;
+        return this;
+    }
+
+    /** Rules that substreams opened from now on add to their refinement (snd_pcm_hw_rule_add in open). */
+    public ToyCard hwRules(HwRule... rules) {
+        this.hwRules = List.of(rules);
         return this;
     }
 
@@ -97,6 +105,7 @@ public final class ToyCard implements SoundCardDriver {
     /** One substream's hardware. */
     public final class Stream implements PcmOps {
         private final PcmRuntime runtime;
+        private final List<HwRule> rules = hwRules;
         private final List<Trigger> triggers = Collections.synchronizedList(new ArrayList<>());
         private final List<Byte> played = Collections.synchronizedList(new ArrayList<>());
         private volatile long pos;
@@ -137,6 +146,11 @@ public final class ToyCard implements SoundCardDriver {
 
         public boolean isFreed() {
             return freed;
+        }
+
+        @Override
+        public List<HwRule> hwRules() {
+            return rules;
         }
 
         @Override

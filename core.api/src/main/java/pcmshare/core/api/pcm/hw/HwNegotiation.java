@@ -168,7 +168,7 @@ public final class HwNegotiation {
 
     /**
      * snd_pcm_hw_param_set_near: keep the value nearest to {@code value}
-     * (the smaller on a tie); answers it. E.g. 44100 Hz on a card of 48 kHz
+     * (on a tie, the larger; and at once when one value is left at or above it, as alsa-lib); answers it. E.g. 44100 Hz on a card of 48 kHz
      * only gives 48000.
      */
     public Value setNear(HwParam p, long value, int dir) {
