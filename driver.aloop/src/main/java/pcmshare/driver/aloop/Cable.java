@@ -2,12 +2,19 @@ package pcmshare.driver.aloop;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Locale;
 
 import pcmshare.core.api.clock.Clock;
 import pcmshare.core.api.errno.Errno;
 import pcmshare.core.api.errno.ErrnoException;
+import pcmshare.core.api.pcm.Access;
 import pcmshare.core.api.pcm.HwParams;
 import pcmshare.core.api.pcm.PcmState;
+import pcmshare.core.api.pcm.hw.AlsaFormat;
+import pcmshare.core.api.pcm.hw.HwParam;
+import pcmshare.core.api.pcm.hw.HwRuleParams;
+import pcmshare.core.api.pcm.hw.HwSpace;
+import pcmshare.core.api.pcm.hw.Interval;
 
 /**
  * One cable (snd-aloop's loopback_cable): what its playback end plays, its
@@ -161,6 +168,61 @@ final class Cable {
                 cap.runtime.stop(PcmState.DRAINING);
             }
         });
+    }
+
+    /**
+     * A rule of {@code pcm}'s refinement: narrows {@code param} to the cable's
+     * value while the other end has parameters that bind this end (not for a
+     * playback that may change them, with pcm_notify). EINVAL naming the
+     * parameter and the end that fixed it, as {@link #hwParams} words it.
+     */
+    boolean refineByPeer(LoopbackPcm pcm, HwRuleParams params, HwParam param) {
+        HwParams fixed;
+        String fixedBy;
+        synchronized (lock) {
+            LoopbackPcm other = peer(pcm);
+            if (other == null || other.stale || other.hw == null || pcm.playback && card.notifyEnabled()) {
+                return false;
+            }
+            fixed = other.hw;
+            fixedBy = other.describe();
+        }
+        String name = param == HwParam.ACCESS ? "access" : param.name().toLowerCase(Locale.ROOT);
+        String ours = name.equals("access") ? (String) valueOf(name, fixed) : String.valueOf(valueOf(name, fixed));
+        if (param.isMask()) {
+            long bits = param == HwParam.ACCESS
+                    ? fixed.access().isInterleaved() ? INTERLEAVED_ACCESS : NONINTERLEAVED_ACCESS
+                    : 1L << AlsaFormat.of(fixed.format()).number();
+            if ((params.mask(param) & bits) == 0) {
+                throw params.refused(param, name, name + " " + describeMask(param, params.mask(param))
+                        + " does not match the cable's " + ours + ", fixed by " + fixedBy + " of card " + card.id()
+                        + " (the first end to set hw_params fixes the cable)");
+            }
+            return params.refineMask(param, bits);
+        }
+        long value = param == HwParam.RATE ? fixed.rate()
+                : param == HwParam.CHANNELS ? fixed.channels() : fixed.periodSize();
+        Interval asked = params.interval(param);
+        if (!asked.contains(value)) {
+            throw params.refused(param, asked, name + " " + (asked.isSingle() ? asked.value() : asked)
+                    + " does not match the cable's " + ours + ", fixed by " + fixedBy + " of card " + card.id()
+                    + " (the first end to set hw_params fixes the cable)");
+        }
+        return params.refine(param, Interval.single(value));
+    }
+
+    private static final long INTERLEAVED_ACCESS = 1L << HwSpace.accessNumber(Access.MMAP_INTERLEAVED)
+            | 1L << HwSpace.accessNumber(Access.RW_INTERLEAVED);
+    private static final long NONINTERLEAVED_ACCESS = 1L << HwSpace.accessNumber(Access.MMAP_NONINTERLEAVED)
+            | 1L << HwSpace.accessNumber(Access.RW_NONINTERLEAVED);
+
+    private static String describeMask(HwParam param, long mask) {
+        if (param == HwParam.ACCESS) {
+            boolean i = (mask & INTERLEAVED_ACCESS) != 0;
+            boolean n = (mask & NONINTERLEAVED_ACCESS) != 0;
+            return i == n ? "any" : i ? "interleaved" : "non-interleaved";
+        }
+        return HwSpace.any().withMask(param, mask).describe(param);
     }
 
     private static String mismatch(HwParams p, HwParams fixed) {

@@ -1,6 +1,7 @@
 package pcmshare.driver.aloop;
 
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 import java.util.Set;
 
 import pcmshare.core.api.clock.Clock;
@@ -9,6 +10,8 @@ import pcmshare.core.api.driver.PcmRuntime;
 import pcmshare.core.api.driver.Trigger;
 import pcmshare.core.api.pcm.HwParams;
 import pcmshare.core.api.pcm.SubstreamView;
+import pcmshare.core.api.pcm.hw.HwParam;
+import pcmshare.core.api.pcm.hw.HwRule;
 
 /**
  * One open end of a cable (snd-aloop's loopback_pcm). Its fields other than
@@ -51,6 +54,23 @@ final class LoopbackPcm implements PcmOps {
         this.cable = cable;
         this.runtime = runtime;
         this.playback = playback;
+    }
+
+    /**
+     * snd-aloop's loopback_open rules: once the other end of the cable has
+     * hardware parameters, this end's access layout, format, rate, channels and
+     * period size are narrowed to the cable's, so an application refining this
+     * end sees only what it can set.
+     */
+    @Override
+    public List<HwRule> hwRules() {
+        return List.of(
+                HwRule.of(HwParam.ACCESS, p -> cable.refineByPeer(this, p, HwParam.ACCESS), HwParam.ACCESS),
+                HwRule.of(HwParam.FORMAT, p -> cable.refineByPeer(this, p, HwParam.FORMAT), HwParam.FORMAT),
+                HwRule.of(HwParam.RATE, p -> cable.refineByPeer(this, p, HwParam.RATE), HwParam.RATE),
+                HwRule.of(HwParam.CHANNELS, p -> cable.refineByPeer(this, p, HwParam.CHANNELS), HwParam.CHANNELS),
+                HwRule.of(HwParam.PERIOD_SIZE, p -> cable.refineByPeer(this, p, HwParam.PERIOD_SIZE),
+                        HwParam.PERIOD_SIZE));
     }
 
     @Override

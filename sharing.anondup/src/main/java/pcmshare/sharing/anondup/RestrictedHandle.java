@@ -13,7 +13,6 @@ import pcmshare.core.api.errno.Errno;
 import pcmshare.core.api.errno.ErrnoException;
 import pcmshare.core.api.pcm.Direction;
 import pcmshare.core.api.pcm.HwConstraints;
-import pcmshare.core.api.pcm.hw.HwSpace;
 import pcmshare.core.api.pcm.HwParams;
 import pcmshare.core.api.pcm.MmapArea;
 import pcmshare.core.api.pcm.PcmMapping;
@@ -23,6 +22,7 @@ import pcmshare.core.api.pcm.PcmSubstream;
 import pcmshare.core.api.pcm.PeriodListener;
 import pcmshare.core.api.pcm.SubstreamView;
 import pcmshare.core.api.pcm.SwParams;
+import pcmshare.core.api.pcm.hw.HwSpace;
 import pcmshare.core.api.sharing.anondup.PcmPermission;
 import pcmshare.core.api.sharing.anondup.PcmPermissions;
 

@@ -1,11 +1,10 @@
 package pcmshare.core.api.driver;
 
-import pcmshare.core.api.pcm.SubstreamView;
-
 import java.util.List;
 import java.util.Set;
 
 import pcmshare.core.api.pcm.HwParams;
+import pcmshare.core.api.pcm.SubstreamView;
 import pcmshare.core.api.pcm.hw.HwRule;
 
 /**

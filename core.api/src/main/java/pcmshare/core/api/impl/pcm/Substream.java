@@ -36,14 +36,11 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import pcmshare.core.api.clock.Clock;
-import pcmshare.core.api.pcm.SubstreamView;
 import pcmshare.core.api.driver.PcmOps;
 import pcmshare.core.api.driver.PcmRuntime;
 import pcmshare.core.api.driver.Trigger;
 import pcmshare.core.api.errno.Errno;
 import pcmshare.core.api.errno.ErrnoException;
-import pcmshare.core.api.pcm.hw.HwRefiner;
-import pcmshare.core.api.pcm.hw.HwSpace;
 import pcmshare.core.api.memory.MemoryAllocator;
 import pcmshare.core.api.memory.SharedMemory;
 import pcmshare.core.api.pcm.Direction;
@@ -57,7 +54,10 @@ import pcmshare.core.api.pcm.PcmStatus;
 import pcmshare.core.api.pcm.PcmSubstream;
 import pcmshare.core.api.pcm.PeriodListener;
 import pcmshare.core.api.pcm.SubstreamInfo;
+import pcmshare.core.api.pcm.SubstreamView;
 import pcmshare.core.api.pcm.SwParams;
+import pcmshare.core.api.pcm.hw.HwRefiner;
+import pcmshare.core.api.pcm.hw.HwSpace;
 
 /**
  * One open substream: ALSA's state machine (pcm_native.c) and ring buffer
@@ -336,7 +336,7 @@ final class Substream implements PcmSubstream {
         checkRange("periods", p.periods(), c.periods());
         checkRange("buffer_size", p.bufferSize(), c.bufferSize());
         // the exact parameters are one point of the space: the driver's rules must allow it too
-        refiner.refine(HwSpace.of(p));
+        refiner.refine(HwSpace.of(p), "hw_params");
     }
 
     private void checkRange(String param, long value, pcmshare.core.api.pcm.Range allowed) {

@@ -10,7 +10,6 @@ import java.util.Set;
 import pcmshare.core.api.errno.ErrnoException;
 import pcmshare.core.api.pcm.Direction;
 import pcmshare.core.api.pcm.HwConstraints;
-import pcmshare.core.api.pcm.hw.HwSpace;
 import pcmshare.core.api.pcm.HwParams;
 import pcmshare.core.api.pcm.MmapArea;
 import pcmshare.core.api.pcm.PcmMapping;
@@ -20,6 +19,7 @@ import pcmshare.core.api.pcm.PcmSubstream;
 import pcmshare.core.api.pcm.PeriodListener;
 import pcmshare.core.api.pcm.SubstreamView;
 import pcmshare.core.api.pcm.SwParams;
+import pcmshare.core.api.pcm.hw.HwSpace;
 
 /**
  * One handle on an open {@link Substream}, as one open file on a kernel PCM

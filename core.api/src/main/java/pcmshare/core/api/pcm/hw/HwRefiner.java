@@ -129,7 +129,12 @@ public final class HwRefiner {
      * and fifo_size. EINVAL names the parameter that was or became empty.
      */
     public HwSpace refine(HwSpace request) {
-        Refinement r = new Refinement(request, "hw_refine");
+        return refine(request, "hw_refine");
+    }
+
+    /** {@link #refine(HwSpace)}, with refusals naming {@code operation} (e.g. hw_params). */
+    public HwSpace refine(HwSpace request, String operation) {
+        Refinement r = new Refinement(request, operation);
         r.info = 0;
         r.fifoSize = 0;
         if ((r.rmask & HwParam.SAMPLE_BITS.bit()) != 0) {
@@ -190,7 +195,7 @@ public final class HwRefiner {
                     continue;
                 }
                 if (stamp > MAX_APPLICATIONS) {
-                    throw new ErrnoException(Errno.EINVAL, "hw_refine", null, rule.var(),
+                    throw new ErrnoException(Errno.EINVAL, r.operation(), null, rule.var(),
                             "the rules do not settle after " + MAX_APPLICATIONS + " applications");
                 }
                 boolean changed = apply(rule, r);
@@ -219,7 +224,7 @@ public final class HwRefiner {
         } catch (ErrnoException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new ErrnoException(Errno.EINVAL, "hw_refine", null, rule.var(),
+            throw new ErrnoException(Errno.EINVAL, r.operation(), null, rule.var(),
                     "a driver rule for " + rule.var() + " failed: " + e, e);
         }
     }

@@ -1,5 +1,7 @@
 package pcmshare.core.api.pcm.hw;
 
+import pcmshare.core.api.errno.ErrnoException;
+
 /**
  * The space a refinement is narrowing, as a {@link HwRule} sees it (the
  * kernel passes a rule its {@code struct snd_pcm_hw_params}). Each
@@ -36,4 +38,11 @@ public interface HwRuleParams {
 
     /** The configuration flags the application gave (SNDRV_PCM_HW_PARAMS_*). */
     int flags();
+
+    /**
+     * An EINVAL of this refinement's operation (hw_refine, or hw_params when
+     * exact parameters are checked) naming {@code p}: for a rule to throw when
+     * it leaves nothing and can say why better than "became empty".
+     */
+    ErrnoException refused(HwParam p, Object value, String detail);
 }

@@ -40,6 +40,10 @@ final class Refinement implements HwRuleParams {
         fifoSize = s.fifoSize();
     }
 
+    String operation() {
+        return op;
+    }
+
     HwSpace toSpace() {
         Interval[] is = new Interval[HwParam.INTERVALS];
         for (int k = 0; k < is.length; k++) {
@@ -128,5 +132,10 @@ final class Refinement implements HwRuleParams {
     @Override
     public int flags() {
         return flags;
+    }
+
+    @Override
+    public ErrnoException refused(HwParam p, Object value, String detail) {
+        return new ErrnoException(Errno.EINVAL, op, null, value, detail);
     }
 }
