@@ -378,6 +378,34 @@ class ShellCommandsTest {
         assertThat(wav).doesNotExist();
     }
 
+    // ------------------------------------------------------------------ pcm:params
+
+    @Test
+    void params_printsTheWholeSpaceOneParameterALineAsAplayDumpHwParams() throws Exception {
+        String out = run("pcm:params hw:" + CARD + ",0,0");
+        assertThat(out).startsWith("HW Params of device \"hw:" + CARD + ",0,0/playback\":\n--------------------\n")
+                .contains("ACCESS:  MMAP_INTERLEAVED MMAP_NONINTERLEAVED RW_INTERLEAVED RW_NONINTERLEAVED\n")
+                .contains("FORMAT:  S16_LE S32_LE\n").contains("SUBFORMAT:  STD\n").contains("SAMPLE_BITS: [16 32]\n")
+                .contains("PERIODS: 8\n").contains("TICK_TIME: ALL\n");
+        for (String p : List.of("FRAME_BITS", "CHANNELS", "RATE", "PERIOD_TIME", "PERIOD_SIZE", "PERIOD_BYTES",
+                "BUFFER_TIME", "BUFFER_SIZE", "BUFFER_BYTES")) {
+            assertThat(out).containsPattern("(?m)^" + p + ": \\S");
+        }
+        // the question opened the substream and let go of it
+        assertThat(run("pcm:list")).containsPattern("hw:" + CARD + ",0,0\\s+playback\\s+closed");
+    }
+
+    @Test
+    void params_ofASubstreamHeldElsewhereIsEBUSYNamingTheHolder_ofOneTheShellHoldsIsItsSpace() throws Exception {
+        try (PcmSubstream s = openElsewhere(Direction.PLAYBACK, 0, "itest player")) {
+            assertThatThrownBy(() -> run("pcm:params hw:" + CARD + ",0,0")).hasMessageContaining("EBUSY")
+                    .hasMessageContaining("itest player");
+        }
+        run("pcm:open hw:" + CARD + ",0,1");
+        assertThat(run("pcm:params hw:" + CARD + ",0,1")).contains("FORMAT:  S16_LE S32_LE\n");
+        run("pcm:close hw:" + CARD + ",0,1");
+    }
+
     // ------------------------------------------------------------------ pcm:open, link, unlink, close
 
     @Test

@@ -20,7 +20,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-
 import pcmshare.core.api.driver.SoundCardDriver;
 import pcmshare.core.api.errno.ErrnoException;
 import pcmshare.core.api.pcm.CardInfo;
@@ -33,6 +32,7 @@ import pcmshare.core.api.pcm.PcmSubstream;
 import pcmshare.core.api.pcm.SampleFormat;
 import pcmshare.core.api.pcm.SubstreamInfo;
 import pcmshare.core.api.pcm.SubstreamView;
+import pcmshare.core.api.pcm.hw.HwSpace;
 
 /**
  * The {@code pcm} commands that look at cards and substreams, and the ones that
@@ -48,7 +48,7 @@ import pcmshare.core.api.pcm.SubstreamView;
  */
 // immediate: the substreams it holds must not go when no command is running
 @Component(service = PcmCommands.class, immediate = true)
-@GogoCommand(scope = "pcm", function = {"cards", "list", "status", "open", "close", "link", "unlink"})
+@GogoCommand(scope = "pcm", function = {"cards", "list", "status", "params", "open", "close", "link", "unlink"})
 public final class PcmCommands {
     /** The holder name of substreams held by {@code pcm:open}, as listings show it. */
     static final String HOLDER = "shell (pcm:open)";
@@ -244,6 +244,39 @@ public final class PcmCommands {
 
     private static String seconds(long nanos) {
         return String.format("%d.%09d", nanos / 1_000_000_000L, nanos % 1_000_000_000L);
+    }
+
+    // ------------------------------------------------------------------ params
+
+    @Descriptor("prints a substream's whole hardware-parameter space, one parameter a line, as "
+            + "aplay --dump-hw-params does: what hw_refine answers to snd_pcm_hw_params_any, with the card's "
+            + "constraints and its driver's rules (a loopback end shows the cable's parameters once the other "
+            + "end has set them); opens the substream for the question unless the shell holds it")
+    public String params(
+            @Descriptor("the substream is a capture one (default: playback, or the name's suffix)")
+            @Parameter(names = "--capture", absentValue = "false", presentValue = "true") boolean capture,
+            @Descriptor("the substream is a playback one (the default)")
+            @Parameter(names = "--playback", absentValue = "false", presentValue = "true") boolean playback,
+            @Descriptor("the substream: hw:CARD[,DEV[,SUB]][/playback|/capture], CARD an id or index")
+            String substream) {
+        String cmd = "pcm:params";
+        SubstreamName.Target t = resolve(cmd, substream, Options.direction(cmd, playback, capture));
+        HwSpace space;
+        PcmSubstream mine = held.get(t.name());
+        try {
+            if (mine != null) {
+                space = mine.hwRefine(HwSpace.any());
+            } else {
+                try (PcmSubstream s = core.open(t.cardId(), t.device(), t.direction(), t.subdevice(), true,
+                        "shell (pcm:params)")) {
+                    space = s.hwRefine(HwSpace.any());
+                }
+            }
+        } catch (ErrnoException e) {
+            throw Options.refused(cmd, t.name() + heldBy(core, t), e);
+        }
+        String rule = "--------------------\n";
+        return "HW Params of device \"" + t.name() + "\":\n" + rule + space.dump() + rule.strip();
     }
 
     // ------------------------------------------------------------------ open / close
