@@ -49,6 +49,12 @@ public record HwRule(HwParam var, List<HwParam> deps, Function function, int con
         return of(var, p -> p.refineRanges(var, copy), var);
     }
 
+    /** snd_pcm_hw_constraint_ratnums: the parameter (a rate) is one these clocks can make by division. */
+    public static HwRule ratnums(HwParam var, Ratnum... rats) {
+        Ratnum[] copy = rats.clone();
+        return of(var, p -> p.refineRatnum(var, copy), var);
+    }
+
     /** snd_pcm_hw_constraint_step: the parameter is a multiple of {@code step}. */
     public static HwRule step(HwParam var, long step) {
         if (step <= 0 || step > Interval.UINT_MAX) {

@@ -27,6 +27,13 @@ public interface HwRuleParams {
     /** snd_interval_ranges: narrow to the union of the ranges that meet the interval. */
     boolean refineRanges(HwParam p, Interval... ranges);
 
+    /**
+     * snd_interval_ratnum: narrow to the rates {@code rats} can make; once one
+     * rate is left and {@code p} is RATE, its exact fraction is reported in
+     * rate_num/rate_den.
+     */
+    boolean refineRatnum(HwParam p, Ratnum... rats);
+
     /** snd_interval_step: only multiples of {@code step}. */
     boolean refineStep(HwParam p, long step);
 

@@ -114,6 +114,16 @@ final class Refinement implements HwRuleParams {
     }
 
     @Override
+    public boolean refineRatnum(HwParam p, Ratnum... rats) {
+        long[] numDen = new long[2];
+        boolean changed = check(p, ival(p).ratnum(rats, numDen));
+        if (p == HwParam.RATE && numDen[1] != 0) {
+            rate((int) numDen[0], (int) numDen[1]);
+        }
+        return changed;
+    }
+
+    @Override
     public boolean refineStep(HwParam p, long step) {
         return check(p, ival(p).step(step));
     }

@@ -248,6 +248,95 @@ final class SndInterval {
         return refine(new Interval(lo, hi, openLo, openHi, false, false));
     }
 
+    /**
+     * snd_interval_ratnum: narrow to the rates the clocks can make; when one
+     * value is left, numDen receives its exact fraction. C's unsigned and int
+     * arithmetic is kept, wrap-around included.
+     */
+    int ratnum(Ratnum[] rats, long[] numDen) {
+        long bestNum = 0;
+        long bestDen = 0;
+        int bestDiff = 0;
+        for (Ratnum rat : rats) {
+            long num = rat.num();
+            long q = min == 0 ? 1 : min;
+            long den = divUp(num, q);
+            if (den < rat.denMin()) {
+                continue;
+            }
+            if (den > rat.denMax()) {
+                den = rat.denMax();
+            } else {
+                long r = (den - rat.denMin()) % rat.denStep();
+                den -= r;
+            }
+            int diff = Math.abs((int) (num - q * den));
+            if (bestNum == 0 || u32((long) diff * bestDen) < u32((long) bestDiff * den)) {
+                bestDiff = diff;
+                bestDen = den;
+                bestNum = num;
+            }
+        }
+        if (bestDen == 0) {
+            empty = true;
+            return EINVAL;
+        }
+        long tMin = bestNum / bestDen;
+        boolean tOpenMin = bestNum % bestDen != 0;
+        long resultNum = bestNum;
+        long resultDen = bestDen;
+        int resultDiff = bestDiff;
+        bestNum = 0;
+        bestDen = 0;
+        bestDiff = 0;
+        for (Ratnum rat : rats) {
+            long num = rat.num();
+            long q = max;
+            if (q == 0) {
+                empty = true;
+                return EINVAL;
+            }
+            long den = num / q;
+            if (den > rat.denMax()) {
+                continue;
+            }
+            if (den < rat.denMin()) {
+                den = rat.denMin();
+            } else {
+                long r = (den - rat.denMin()) % rat.denStep();
+                if (r != 0) {
+                    den = u32(den + rat.denStep() - r);
+                }
+            }
+            int diff = Math.abs((int) (q * den - num));
+            if (bestNum == 0 || u32((long) diff * bestDen) < u32((long) bestDiff * den)) {
+                bestDiff = diff;
+                bestDen = den;
+                bestNum = num;
+            }
+        }
+        if (bestDen == 0) {
+            empty = true;
+            return EINVAL;
+        }
+        long tMax = divUp(bestNum, bestDen);
+        boolean tOpenMax = bestNum % bestDen != 0;
+        int err = refine(new Interval(tMin, tMax, tOpenMin, tOpenMax, false, false));
+        if (err >= 0 && single()) {
+            if (u32((long) bestDiff * resultDen) < u32((long) resultDiff * bestDen)) {
+                resultNum = bestNum;
+                resultDen = bestDen;
+            }
+            numDen[0] = resultNum;
+            numDen[1] = resultDen;
+        }
+        return err;
+    }
+
+    private static long divUp(long a, long b) {
+        return b == 0 ? UINT_MAX : a / b + (a % b != 0 ? 1 : 0);
+    }
+
     /** snd_interval_step: only multiples of step (from 0). */
     int step(long step) {
         int changed = 0;

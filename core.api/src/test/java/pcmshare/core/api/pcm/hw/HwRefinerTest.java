@@ -119,6 +119,20 @@ class HwRefinerTest {
     }
 
     @Test
+    void snd_interval_ratnum_narrows_to_rates_a_divided_clock_makes_and_reports_the_fraction() {
+        // 12.288 MHz over multiples of 64: 48000 = 12288000/256, 96000 = /128, 32000 = /384
+        HwRule clock = HwRule.ratnums(RATE, new Ratnum(12_288_000, 64, 4096, 64));
+        HwRefiner r = refiner(card48k().withRates(Range.of(8_000, 192_000), List.of()), clock);
+        HwSpace s = r.refine(HwSpace.any().withInterval(RATE, Interval.of(47_000, 49_000)));
+        assertThat(s.value(RATE)).isEqualTo(48_000);
+        assertThat(s.rateNum()).isEqualTo(12_288_000);
+        assertThat(s.rateDen()).isEqualTo(256);
+        // 44100 is no multiple-of-64 divisor: 12288000/278.6 lies between /256 and /320
+        assertThatThrownBy(() -> r.refine(HwSpace.any().withInterval(RATE, Interval.single(44_100))))
+                .hasMessageContaining("RATE");
+    }
+
+    @Test
     void hw_rule_period_time_is_period_size_times_a_million_over_rate() {
         HwRefiner r = refiner(card48k());
         HwSpace s = r.refine(HwSpace.any().withInterval(PERIOD_SIZE, Interval.single(480))
