@@ -324,6 +324,16 @@ final class RestrictedHandle implements PcmSubstream {
     }
 
     @Override
+    public HwParams hwParams(HwSpace space) {
+        check(PARAMS, "hw_params");
+        try {
+            return inner.hwParams(space);
+        } catch (ErrnoException e) {
+            throw failure(e, "hw_params");
+        }
+    }
+
+    @Override
     public HwParams hwParams(HwParams params) {
         check(PARAMS, "hw_params");
         try {

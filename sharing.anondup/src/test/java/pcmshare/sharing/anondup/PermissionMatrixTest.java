@@ -28,7 +28,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
 import pcmshare.core.api.errno.Errno;
 import pcmshare.core.api.errno.ErrnoException;
 import pcmshare.core.api.pcm.Access;
@@ -38,6 +37,7 @@ import pcmshare.core.api.pcm.PcmMapping;
 import pcmshare.core.api.pcm.PcmSubstream;
 import pcmshare.core.api.pcm.PeriodListener;
 import pcmshare.core.api.pcm.SwParams;
+import pcmshare.core.api.pcm.hw.HwSpace;
 import pcmshare.core.api.sharing.anondup.PcmPermission;
 import pcmshare.core.api.sharing.anondup.PcmPermissions;
 import pcmshare.core.api.sharing.anondup.Preset;
@@ -64,8 +64,10 @@ class PermissionMatrixTest {
         row("isNonBlocking()", INFO);
         row("hwParams()", INFO);
         row("swParams()", INFO);
+        row("hwRefine(HwSpace)", INFO);
         row("setNonBlocking(boolean)", PARAMS);
         row("hwParams(HwParams)", PARAMS);
+        row("hwParams(HwSpace)", PARAMS);
         row("hwFree()", PARAMS);
         row("swParams(SwParams)", PARAMS);
         row("prepare()", TRIGGER);
@@ -222,6 +224,8 @@ class PermissionMatrixTest {
                 args[i] = new MemorySegment[] {Rig.frames(Rig.PERIOD, 1), Rig.frames(Rig.PERIOD, 2)};
             } else if (t == HwParams.class) {
                 args[i] = Rig.STD.withAccess(Access.MMAP_INTERLEAVED);
+            } else if (t == HwSpace.class) {
+                args[i] = HwSpace.of(Rig.STD.withAccess(Access.MMAP_INTERLEAVED));
             } else if (t == SwParams.class) {
                 args[i] = original.swParams();
             } else if (t == PcmSubstream.class) {
