@@ -300,21 +300,21 @@ public final class HwNegotiation {
     }
 
     private HwSpace minStep(HwParam p, long value, int dir) {
-        Refinement w = work("set_min", p, value);
-        check(p, setMinStep(w, p, value, dir));
-        HwSpace s = refineIfRequested(w);
-        if (s.isEmpty(p)) {
-            throw new ErrnoException(Errno.ENOENT, "hw_params_set_min", null, p, p + " has no value left");
-        }
-        return s;
+        return boundStep(p, value, dir, true);
     }
 
     private HwSpace maxStep(HwParam p, long value, int dir) {
-        Refinement w = work("set_max", p, value);
-        check(p, setMaxStep(w, p, value, dir));
+        return boundStep(p, value, dir, false);
+    }
+
+    /** snd_pcm_hw_param_set_min or _set_max: the bound, the refinement, ENOENT when nothing is left. */
+    private HwSpace boundStep(HwParam p, long value, int dir, boolean min) {
+        String op = min ? "set_min" : "set_max";
+        Refinement w = work(op, p, value);
+        check(p, min ? setMinStep(w, p, value, dir) : setMaxStep(w, p, value, dir));
         HwSpace s = refineIfRequested(w);
         if (s.isEmpty(p)) {
-            throw new ErrnoException(Errno.ENOENT, "hw_params_set_max", null, p, p + " has no value left");
+            throw new ErrnoException(Errno.ENOENT, "hw_params_" + op, null, p, p + " has no value left");
         }
         return s;
     }
