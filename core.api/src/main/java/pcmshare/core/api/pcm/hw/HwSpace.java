@@ -69,10 +69,18 @@ public final class HwSpace {
         return ANY.withMask(HwParam.ACCESS, 1L << accessNumber(p.access()))
                 .withMask(HwParam.FORMAT, 1L << AlsaFormat.of(p.format()).number())
                 .withMask(HwParam.SUBFORMAT, 1L << SUBFORMAT_STD)
-                .withInterval(HwParam.CHANNELS, Interval.single(p.channels()))
-                .withInterval(HwParam.RATE, Interval.single(p.rate()))
-                .withInterval(HwParam.PERIOD_SIZE, Interval.single(p.periodSize()))
-                .withInterval(HwParam.PERIODS, Interval.single(p.periods()));
+                .withInterval(HwParam.CHANNELS, exact(HwParam.CHANNELS, p.channels()))
+                .withInterval(HwParam.RATE, exact(HwParam.RATE, p.rate()))
+                .withInterval(HwParam.PERIOD_SIZE, exact(HwParam.PERIOD_SIZE, p.periodSize()))
+                .withInterval(HwParam.PERIODS, exact(HwParam.PERIODS, p.periods()));
+    }
+
+    private static Interval exact(HwParam p, long value) {
+        if (value < 0 || value > Interval.UINT_MAX) {
+            throw new ErrnoException(Errno.EINVAL, "hw_params", null, value,
+                    p + " " + value + " is outside the unsigned 32 bits of struct snd_pcm_hw_params");
+        }
+        return Interval.single(value);
     }
 
     /** A space from the raw fields, as a codec reads them. */

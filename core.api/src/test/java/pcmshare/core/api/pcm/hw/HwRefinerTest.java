@@ -277,6 +277,15 @@ class HwRefinerTest {
     }
 
     @Test
+    void exact_parameters_beyond_32_bits_are_EINVAL_naming_them() {
+        HwParams p = new HwParams(Access.RW_INTERLEAVED, SampleFormat.S16_LE, 2, 48_000, 1L << 40, 4);
+        assertThatThrownBy(() -> HwSpace.of(p)).isInstanceOfSatisfying(ErrnoException.class, e -> {
+            assertThat(e.errno()).isEqualTo(Errno.EINVAL);
+            assertThat(e.getMessage()).contains("PERIOD_SIZE 1099511627776");
+        });
+    }
+
+    @Test
     void dump_prints_one_line_per_parameter_as_aplay_dump_hw_params() {
         String dump = refiner(card48k()).any().dump();
         assertThat(dump.lines()).hasSize(HwParam.values().length);
