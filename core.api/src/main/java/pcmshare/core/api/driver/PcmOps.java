@@ -48,6 +48,17 @@ public interface PcmOps {
     long pointer();
 
     /**
+     * Frames the hardware holds beyond the position {@link #pointer()} reports
+     * (the kernel's runtime->delay: a FIFO, a codec's pipeline): played frames
+     * not yet heard, or captured frames not yet in the buffer. The core adds it
+     * to {@code PcmSubstream.delay()} and to the status's delay. Called with the
+     * stream lock held, like {@link #pointer()}; must not block. Default: 0.
+     */
+    default long delay() {
+        return 0;
+    }
+
+    /**
      * The set of substreams this substream is linked with changed; {@code
      * linkedWith} is the new set, without this substream itself, and empty when
      * it is no longer linked (unlinked, its group dissolved, or it is being

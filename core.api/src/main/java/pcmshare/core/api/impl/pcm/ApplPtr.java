@@ -105,7 +105,7 @@ final class ApplPtr {
         try {
             s.checkUsable("delay");
             doHwsync(s, "delay");
-            return s.playback ? HwPtr.hwAvail(s) : HwPtr.captureAvail(s);
+            return HwPtr.calcDelay(s);
         } finally {
             s.lock.unlock();
         }

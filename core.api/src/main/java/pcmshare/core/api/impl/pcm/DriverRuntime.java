@@ -33,27 +33,27 @@ final class DriverRuntime extends LinkView implements PcmRuntime {
 
     @Override
     public void periodElapsed() {
-        s.lockStream();
+        s.lockWithGroup();
         try {
             // snd_pcm_period_elapsed_under_stream_lock
             if (s.running() && HwPtr.update(s, true) >= 0) {
                 firePeriodElapsed(s);
             }
         } finally {
-            s.lock.unlock();
+            s.unlockWithGroup();
         }
     }
 
     @Override
     public void xrun() {
-        s.lockStream();
+        s.lockWithGroup();
         try {
             // snd_pcm_stop_xrun
             if (s.running()) {
                 HwPtr.xrun(s);
             }
         } finally {
-            s.lock.unlock();
+            s.unlockWithGroup();
         }
     }
 
@@ -69,14 +69,14 @@ final class DriverRuntime extends LinkView implements PcmRuntime {
             }
             default -> throw s.refuse(EINVAL, "stop", target, "a stop ends in SETUP, XRUN or DRAINING");
         }
-        s.lockStream();
+        s.lockWithGroup();
         try {
             // snd_pcm_stop
             if (s.running()) {
                 PcmActions.action(s, PcmActions.STOP, target);
             }
         } finally {
-            s.lock.unlock();
+            s.unlockWithGroup();
         }
     }
 

@@ -8,7 +8,8 @@ import pcmshare.core.api.driver.PcmOps;
 
 /**
  * The ring's pointers, as pcm_lib.c's snd_pcm_update_hw_ptr0 and
- * snd_pcm_update_state with __snd_pcm_xrun, and the avail arithmetic of
+ * snd_pcm_update_state with __snd_pcm_xrun, pcm_native.c's snd_pcm_calc_delay,
+ * and the avail arithmetic of
  * include/sound/pcm.h (snd_pcm_playback_avail, snd_pcm_capture_avail,
  * snd_pcm_*_hw_avail, snd_pcm_playback_data, snd_pcm_playback_empty). All under
  * the stream lock; nothing here allocates.
@@ -46,6 +47,17 @@ final class HwPtr {
     /** Frames queued for the hardware (playback) or free for it (capture): snd_pcm_*_hw_avail. */
     static long hwAvail(Substream s) {
         return s.bufferSize - avail(s);
+    }
+
+    /**
+     * snd_pcm_calc_delay: frames between the application and what is heard (or
+     * was captured): hw_avail for playback, avail for capture, plus the frames
+     * the driver says its hardware holds beyond its position (runtime->delay).
+     */
+    static long calcDelay(Substream s) {
+        long ring = s.playback ? hwAvail(s) : captureAvail(s);
+        long hardware = s.ops.delay();
+        return hardware > 0 ? ring + hardware : ring;
     }
 
     /** snd_pcm_playback_data. */

@@ -27,11 +27,14 @@ final class LinkGroups {
     }
 
     /**
-     * snd_pcm_stream_group_ref: takes this substream's group lock with the
-     * stream lock held. When the group lock is busy (another member's action,
-     * or a link transaction telling the drivers) the stream lock is dropped
-     * while waiting, to keep the group-then-stream order, and the group is
-     * looked up again afterwards in case a link moved this substream.
+     * snd_pcm_stream_group_ref: takes the group lock of {@code s} with its
+     * stream lock held. Operations that may act on the group in their middle
+     * took the group lock first ({@link Substream#lockWithGroup()}), and get it
+     * again at once. The others (status, hwsync, sw_params, mmap, rewind: each
+     * reads everything again after the action) may find it busy (another
+     * member's action, or a link transaction telling the drivers): then the
+     * stream lock is dropped while waiting, to keep the group-then-stream
+     * order, and the group is looked up again in case a link moved {@code s}.
      */
     static SubstreamGroup lockGroup(Substream s) {
         for (;;) {
@@ -54,16 +57,77 @@ final class LinkGroups {
         }
     }
 
+    /**
+     * Takes the group lock of {@code s} {@code groupHolds} times, then its
+     * stream lock {@code streamHolds} times, with neither held before. The
+     * group is read again once its lock is held: a link may have moved
+     * {@code s} meanwhile, and only a holder of its group lock can move it.
+     */
+    static void lockStreamAndGroup(Substream s, int groupHolds, int streamHolds) {
+        for (;;) {
+            SubstreamGroup g = s.group;
+            Waits.lockSpinning(g.lock);
+            if (s.group != g) {
+                g.lock.unlock();
+                continue;
+            }
+            for (int i = 1; i < groupHolds; i++) {
+                g.lock.lock();
+            }
+            for (int i = 0; i < streamHolds; i++) {
+                s.lockStream();
+            }
+            return;
+        }
+    }
+
+    /** How often this thread holds the group lock of {@code s} (0 or more); read under its stream lock. */
+    static int groupHolds(Substream s) {
+        SubstreamGroup g = s.group;
+        return g.lock.isHeldByCurrentThread() ? g.lock.getHoldCount() : 0;
+    }
+
+    /** Lets go of {@code holds} stream-lock and {@code groupHolds} group-lock holds of {@code s}: stream first. */
+    static void unlockHolds(Substream s, int groupHolds, int holds) {
+        SubstreamGroup g = s.group;
+        for (int i = 0; i < holds; i++) {
+            s.lock.unlock();
+        }
+        for (int i = 0; i < groupHolds; i++) {
+            g.lock.unlock();
+        }
+    }
+
+    /** Takes back what {@link #unlockHolds} let go, group first; {@code s} may be in another group by now. */
+    static void relockHolds(Substream s, int groupHolds, int holds) {
+        if (groupHolds > 0) {
+            lockStreamAndGroup(s, groupHolds, holds);
+        } else {
+            for (int i = 0; i < holds; i++) {
+                s.lockStream();
+            }
+        }
+    }
+
     /** snd_pcm_link: {@code other} joins the group of {@code s}. */
     static void link(Substream s, PcmSubstream other) {
         Substream b = SubstreamHandle.substreamOf(other);
         if (b == s) {
             throw s.refuse(EINVAL, "link", s.name(), "cannot link a substream to itself");
         }
+        if (other == null) {
+            throw s.refuse(EBADFD, "link", null, "no handle to link with");
+        }
         if (b == null) {
-            // the value names the type only: a foreign object's toString is not ours to call
-            throw s.refuse(EBADFD, "link", other == null ? null : other.getClass().getName(),
-                    "not a substream of this core");
+            // snd_pcm_link takes an fd of the PCM device itself; a handle that filters the calls (an anondup dup)
+            // is not one. The value names the type only: a foreign object's toString is not ours to call.
+            throw s.refuse(EBADFD, "link", other.getClass().getName(), "a restricted handle (such as an anondup"
+                    + " dup) or one this core did not open cannot be linked: link the handle PcmCore.open gave"
+                    + " or its dup()");
+        }
+        if (other instanceof SubstreamHandle h && h.isClosed()) {
+            // snd_pcm_link: "if (fd_empty(f)) return -EBADFD", whatever other files are open on the substream
+            throw s.refuse(EBADFD, "link", b.name(), "the other handle is closed");
         }
         SubstreamGroup.LINKS.lock();
         try {

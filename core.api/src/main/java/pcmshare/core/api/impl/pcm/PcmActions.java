@@ -343,7 +343,7 @@ final class PcmActions {
     };
 
     static void prepare(Substream s) {
-        s.lockStream();
+        s.lockWithGroup();
         try {
             s.checkUsable("prepare");
             PcmState was = s.state;
@@ -355,7 +355,7 @@ final class PcmActions {
             }
             action(s, PREPARE, PREPARED);
         } finally {
-            s.lock.unlock();
+            s.unlockWithGroup();
         }
     }
 
@@ -368,18 +368,8 @@ final class PcmActions {
         }
     }
 
-    static void start(Substream s) {
-        s.lockStream();
-        try {
-            s.checkUsable("start");
-            action(s, START, RUNNING);
-        } finally {
-            s.lock.unlock();
-        }
-    }
-
     static void drop(Substream s) {
-        s.lockStream();
+        s.lockWithGroup();
         try {
             s.checkUsable("drop");
             if (s.state == OPEN) {
@@ -390,47 +380,38 @@ final class PcmActions {
             }
             action(s, STOP, SETUP);
         } finally {
-            s.lock.unlock();
+            s.unlockWithGroup();
         }
+    }
+
+    /** An ioctl that is one action: snd_pcm_start, snd_pcm_pause, snd_pcm_suspend, snd_pcm_resume, snd_pcm_reset. */
+    static void ioctl(Substream s, String op, Action a, PcmState arg) {
+        s.lockWithGroup();
+        try {
+            s.checkUsable(op);
+            action(s, a, arg);
+        } finally {
+            s.unlockWithGroup();
+        }
+    }
+
+    static void start(Substream s) {
+        ioctl(s, "start", START, RUNNING);
     }
 
     static void pause(Substream s, boolean push) {
-        s.lockStream();
-        try {
-            s.checkUsable("pause");
-            action(s, PAUSE, push ? PAUSED : RUNNING);
-        } finally {
-            s.lock.unlock();
-        }
+        ioctl(s, "pause", PAUSE, push ? PAUSED : RUNNING);
     }
 
     static void suspend(Substream s) {
-        s.lockStream();
-        try {
-            s.checkUsable("suspend");
-            action(s, SUSPEND, SUSPENDED);
-        } finally {
-            s.lock.unlock();
-        }
+        ioctl(s, "suspend", SUSPEND, SUSPENDED);
     }
 
     static void resume(Substream s) {
-        s.lockStream();
-        try {
-            s.checkUsable("resume");
-            action(s, RESUME, RUNNING);
-        } finally {
-            s.lock.unlock();
-        }
+        ioctl(s, "resume", RESUME, RUNNING);
     }
 
     static void reset(Substream s) {
-        s.lockStream();
-        try {
-            s.checkUsable("reset");
-            action(s, RESET, null);
-        } finally {
-            s.lock.unlock();
-        }
+        ioctl(s, "reset", RESET, null);
     }
 }

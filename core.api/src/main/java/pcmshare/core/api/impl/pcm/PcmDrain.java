@@ -76,7 +76,7 @@ final class PcmDrain {
     }
 
     static void drain(Substream s) {
-        s.lockStream();
+        s.lockWithGroup();
         try {
             s.checkUsable("drain");
             if (s.state == OPEN) {
@@ -115,32 +115,29 @@ final class PcmDrain {
                 }
             }
         } finally {
-            s.lock.unlock();
+            s.unlockWithGroup();
         }
     }
 
     /**
      * Waits, as snd_pcm_drain does, on a linked playback member's wait queue
      * until it leaves DRAINING or {@code timeout} passes on its card's clock.
-     * This stream lock is dropped meanwhile (never two stream locks at once
-     * outside the group lock). Returns false on timeout.
+     * This substream's locks are let go meanwhile (never two stream locks at
+     * once outside an action) and taken back after. Returns false on timeout.
      */
     private static boolean awaitDrainOf(Substream s, Substream other, long timeout) {
         int holds = s.lock.getHoldCount();
-        for (int i = 0; i < holds; i++) {
-            s.lock.unlock();
-        }
+        int groupHolds = LinkGroups.groupHolds(s);
+        LinkGroups.unlockHolds(s, groupHolds, holds);
         try {
-            other.lockStream();
+            other.lockWithGroup();
             try {
                 return other.state != DRAINING || Waits.awaitUntil(other, other.clock.nanoTime() + timeout, "drain");
             } finally {
-                other.lock.unlock();
+                other.unlockWithGroup();
             }
         } finally {
-            for (int i = 0; i < holds; i++) {
-                s.lockStream();
-            }
+            LinkGroups.relockHolds(s, groupHolds, holds);
         }
     }
 }

@@ -34,29 +34,28 @@ final class PcmParams {
                 }
                 default -> throw s.refuse(EBADFD, "hw_params", null, "only in OPEN, SETUP or PREPARED");
             }
-            validate(s, p);
-            long bytes = p.bufferBytes();
             SharedMemory memory;
-            if (s.bufferMemory != null && s.bufferMemory.byteSize() == bytes) {
-                memory = s.bufferMemory;
-                // a new setup must not show the previous stream's samples
-                memory.segment().fill((byte) 0);
-            } else {
-                releaseBuffer(s);
-                memory = s.allocator.allocate("pcm-" + s.card.id() + "-" + s.device() + (s.playback ? "p" : "c")
-                        + s.subdevice(), bytes);
+            try {
+                validate(s, p);
+                long bytes = p.bufferBytes();
+                if (s.bufferMemory != null && s.bufferMemory.byteSize() == bytes) {
+                    memory = s.bufferMemory;
+                    // a new setup must not show the previous stream's samples
+                    memory.segment().fill((byte) 0);
+                } else {
+                    releaseBuffer(s);
+                    memory = s.allocator.allocate("pcm-" + s.card.id() + "-" + s.device() + (s.playback ? "p" : "c")
+                            + s.subdevice(), bytes);
+                }
+            } catch (RuntimeException e) {
+                failed(s, s.hw != null);
+                throw e;
             }
             install(s, p, memory);
             try {
                 s.ops.hwParams(p);
             } catch (RuntimeException e) {
-                s.state = OPEN;
-                try {
-                    s.ops.hwFree();
-                } catch (RuntimeException ignored) {
-                    // the hw_params failure is what the caller needs to see
-                }
-                uninstall(s);
+                failed(s, true);
                 throw s.driverFailure("hw_params", e);
             }
             // snd_pcm_hw_params: the default software parameters
@@ -70,6 +69,24 @@ final class PcmParams {
         } finally {
             s.lock.unlock();
         }
+    }
+
+    /**
+     * snd_pcm_hw_params, _error: "hardware might be unusable from this time, so
+     * we force application to retry to set the correct hardware parameter
+     * settings": OPEN, the driver's hw_free, the buffer gone. A substream that
+     * had no setup has nothing for the driver to free.
+     */
+    private static void failed(Substream s, boolean driverHasSetup) {
+        s.state = OPEN;
+        if (driverHasSetup) {
+            try {
+                s.ops.hwFree();
+            } catch (RuntimeException ignored) {
+                // the hw_params failure is what the caller needs to see
+            }
+        }
+        uninstall(s);
     }
 
     private static void validate(Substream s, HwParams p) {
@@ -100,7 +117,7 @@ final class PcmParams {
         s.hw = p;
         s.bufferMemory = memory;
         s.buffer = memory.segment();
-        s.silenceSource = null;
+        PlaybackSilence.release(s);
         s.bufferSize = p.bufferSize();
         s.periodSize = p.periodSize();
         s.frameBytes = p.frameBytes();
@@ -117,7 +134,7 @@ final class PcmParams {
     static void uninstall(Substream s) {
         s.hw = null;
         releaseBuffer(s);
-        s.silenceSource = null;
+        PlaybackSilence.release(s);
     }
 
     private static void releaseBuffer(Substream s) {

@@ -5,7 +5,7 @@ import static pcmshare.core.api.pcm.PcmState.OPEN;
 import static pcmshare.core.api.pcm.PcmState.PAUSED;
 import static pcmshare.core.api.pcm.PcmState.SETUP;
 
-import pcmshare.core.api.driver.Trigger;
+import pcmshare.core.api.pcm.PcmState;
 
 /**
  * The end of a substream, as pcm_native.c's snd_pcm_release_substream and
@@ -44,7 +44,7 @@ final class Release {
     }
 
     static void close(Substream s) {
-        s.lockStream();
+        s.lockWithGroup();
         try {
             if (s.closed || s.closing) {
                 return;
@@ -62,7 +62,7 @@ final class Release {
                 }
             }
         } finally {
-            s.lock.unlock();
+            s.unlockWithGroup();
         }
         // pcm_release_private: out of the group before the driver lets go, its partners told
         LinkGroups.unlink(s, "close", true);
@@ -81,30 +81,67 @@ final class Release {
         s.card.release(s);
     }
 
+    /**
+     * snd_pcm_dev_disconnect: snd_pcm_stop(substream, SNDRV_PCM_STATE_DISCONNECTED),
+     * which as every stop acts on the whole link group, with one trigger
+     * timestamp. The departing card's substreams become DISCONNECTED and its
+     * driver is let go; the buffer stays until close. A member of another card
+     * stops into SETUP, as a drop would leave it: the kernel makes it
+     * DISCONNECTED too, which leaves a working card's substream unusable until
+     * it is reopened; here it unlinks (or waits for the departed member's close)
+     * and goes on.
+     */
     static void disconnect(Substream s) {
-        s.lockStream();
-        // the group lock keeps a link transaction from telling a driver that has let go
-        SubstreamGroup g = LinkGroups.lockGroup(s);
+        s.lockWithGroup();
         try {
-            if (s.closed || s.state == DISCONNECTED) {
+            if (s.closed) {
                 return;
             }
-            if (s.running()) {
-                try {
-                    s.ops.trigger(Trigger.STOP);
-                } catch (RuntimeException ignored) {
-                    // the driver is leaving anyway
+            if (s.state != DISCONNECTED) {
+                PcmActions.action(s, disconnectOf(s.card), DISCONNECTED);
+                // a substream in OPEN has nothing to stop, but its card going away ends it too
+                markDisconnected(s, s.clock.nanoTime());
+            }
+            // the group lock keeps a link transaction from telling a driver that has let go
+            releaseDriver(s);
+        } finally {
+            s.unlockWithGroup();
+        }
+    }
+
+    /** snd_pcm_action_stop for a departing card: never refused, the triggers' failures ignored. */
+    private static Action disconnectOf(Card departing) {
+        return new Action() {
+            @Override
+            public void pre(Substream m, PcmState arg) {
+            }
+
+            @Override
+            public void run(Substream m, PcmState arg) {
+                // snd_pcm_do_stop; the driver may be leaving already
+                PcmActions.doStop(m);
+            }
+
+            @Override
+            public void post(Substream m, PcmState arg, long ts) {
+                if (m.card == departing) {
+                    markDisconnected(m, ts);
+                    Waits.wakeAll(m);
+                } else if (m.state != OPEN) {
+                    // snd_pcm_pre_stop refuses OPEN: a linked member without parameters keeps its state
+                    PcmActions.postStop(m, SETUP, ts);
                 }
             }
-            s.state = DISCONNECTED;
-            s.triggerTimestamp = s.clock.nanoTime();
-            DriverRuntime.firePeriodStopped(s);
-            releaseDriver(s);
-            Waits.wakeAll(s);
-        } finally {
-            g.lock.unlock();
-            s.lock.unlock();
+        };
+    }
+
+    private static void markDisconnected(Substream m, long ts) {
+        if (m.state == DISCONNECTED) {
+            return;
         }
+        m.state = DISCONNECTED;
+        m.triggerTimestamp = ts;
+        DriverRuntime.firePeriodStopped(m);
     }
 
     private static void releaseDriver(Substream s) {

@@ -33,7 +33,7 @@ final class StatusReport {
             }
             boolean hasBuffer = s.hw != null;
             long avail = hasBuffer ? HwPtr.avail(s) : 0;
-            long delay = hasBuffer && s.running() ? (s.playback ? HwPtr.hwAvail(s) : HwPtr.captureAvail(s)) : 0;
+            long delay = hasBuffer && s.running() ? HwPtr.calcDelay(s) : 0;
             long max = s.availMax;
             s.availMax = 0;
             return new PcmStatus(s.state, s.suspendedState, s.triggerTimestamp, now, s.hwPtr, s.applPtr, avail, max,
@@ -65,7 +65,7 @@ final class StatusReport {
                 }
                 boolean hasBuffer = s.hw != null;
                 long avail = hasBuffer ? HwPtr.avail(s) : 0;
-                long delay = hasBuffer && s.running() ? (s.playback ? HwPtr.hwAvail(s) : HwPtr.captureAvail(s)) : 0;
+                long delay = hasBuffer && s.running() ? HwPtr.calcDelay(s) : 0;
                 st = new PcmStatus(s.state, s.suspendedState, s.triggerTimestamp, now, s.hwPtr, s.applPtr, avail,
                         s.availMax, delay, s.xrunCount);
             }

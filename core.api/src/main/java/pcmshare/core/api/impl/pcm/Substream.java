@@ -51,7 +51,9 @@ import pcmshare.core.api.pcm.SwParams;
  * operation on a DISCONNECTED substream is EBADFD (the kernel swaps in file ops
  * that say ENODEV), while a drain that was waiting when the card went away says
  * ENODEV; a mismatched mmap commit is EPIPE as in alsa-lib; the buffer is copied
- * under the stream lock rather than with it dropped.
+ * under the stream lock rather than with it dropped; when a card goes away, a
+ * linked substream of another card stops into SETUP rather than DISCONNECTED
+ * ({@link Release#disconnect}).
  */
 final class Substream implements PcmSubstream {
     private static final AtomicLong SERIALS = new AtomicLong();
@@ -102,6 +104,8 @@ final class Substream implements PcmSubstream {
     SharedMemory bufferMemory;
     MemorySegment buffer;
     MemorySegment silenceSource;
+    /** Owns {@link #silenceSource}; closed when the setup goes. */
+    java.lang.foreign.Arena silenceArena;
     long bufferSize;
     long periodSize;
     long boundary;
@@ -240,6 +244,25 @@ final class Substream implements PcmSubstream {
      */
     void lockStream() {
         Waits.lockSpinning(lock);
+    }
+
+    /**
+     * The group lock, then the stream lock: for an operation that may run a
+     * group action in its middle (a transfer that starts the stream, a period
+     * update or an xrun report that stops it, prepare, drain, disconnect), so
+     * that {@link LinkGroups#lockGroup} never has to let go of the stream lock
+     * under it. Waits for a link transaction of the group to finish telling the
+     * drivers. Undone by {@link #unlockWithGroup()}.
+     */
+    void lockWithGroup() {
+        LinkGroups.lockStreamAndGroup(this, 1, 1);
+    }
+
+    void unlockWithGroup() {
+        // read under the stream lock: the group this thread holds
+        SubstreamGroup g = group;
+        lock.unlock();
+        g.lock.unlock();
     }
 
     /** snd_pcm_running. */

@@ -52,7 +52,8 @@ final class Transfer {
     /** pcm_lib.c __snd_pcm_lib_xfer. */
     static long xfer(Substream s, MemorySegment data, MemorySegment[] channelData, long size, boolean interleaved,
             String op) {
-        s.lockStream();
+        // a transfer may start the group in its middle: the group lock first, never dropped under it
+        s.lockWithGroup();
         try {
             s.checkUsable(op);
             checkDirection(s, op);
@@ -138,7 +139,7 @@ final class Transfer {
             return xfer;
         } finally {
             s.twake = 0;
-            s.lock.unlock();
+            s.unlockWithGroup();
         }
     }
 
@@ -149,8 +150,9 @@ final class Transfer {
                 if (!s.playback) {
                     throw s.refuse(EINVAL, op, null, "no buffer to read into");
                 }
-            } else if (data.byteSize() < size * s.frameBytes) {
-                throw s.refuse(EINVAL, op, data.byteSize(), size + " frames need " + size * s.frameBytes + " bytes");
+            } else if (size > data.byteSize() / s.frameBytes) {
+                throw s.refuse(EINVAL, op, size, size + " frames of " + s.frameBytes + " bytes do not fit in "
+                        + data.byteSize() + " bytes");
             }
         } else {
             if (channelData == null) {
@@ -167,9 +169,9 @@ final class Transfer {
                     if (!s.playback) {
                         throw s.refuse(EINVAL, op, null, "no buffer to read a channel into");
                     }
-                } else if (c.byteSize() < size * s.sampleBytes) {
-                    throw s.refuse(EINVAL, op, c.byteSize(),
-                            size + " samples need " + size * s.sampleBytes + " bytes");
+                } else if (size > c.byteSize() / s.sampleBytes) {
+                    throw s.refuse(EINVAL, op, size, size + " samples of " + s.sampleBytes
+                            + " bytes do not fit in " + c.byteSize() + " bytes");
                 }
             }
         }

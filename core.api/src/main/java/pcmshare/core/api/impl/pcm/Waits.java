@@ -27,6 +27,8 @@ final class Waits {
     private static final long XFER_TIMEOUT_NANOS = 10_000_000_000L;
     /** Tries of a free lock before queueing for it (a few hundred nanoseconds to a few microseconds). */
     private static final int LOCK_SPINS = 100;
+    /** Then tries after yielding the core, before queueing (a queue node is an allocation and a park). */
+    private static final int LOCK_YIELDS = 8;
 
     private Waits() {
     }
@@ -42,6 +44,13 @@ final class Waits {
         }
         for (int i = 0; i < LOCK_SPINS; i++) {
             Thread.onSpinWait();
+            if (!lock.isLocked() && lock.tryLock()) {
+                return;
+            }
+        }
+        // on a busy machine the holder may have lost its core: give it the chance to finish before queueing
+        for (int i = 0; i < LOCK_YIELDS; i++) {
+            Thread.yield();
             if (!lock.isLocked() && lock.tryLock()) {
                 return;
             }
@@ -84,8 +93,9 @@ final class Waits {
     }
 
     /**
-     * Releases the stream lock (every hold), parks until {@link #wakeAll} runs,
-     * takes the lock back. An interrupt before or during the sleep is EINTR with
+     * Releases the stream lock (every hold, and the group lock's when this
+     * thread took it first), parks until {@link #wakeAll} runs, takes the locks
+     * back. An interrupt before or during the sleep is EINTR with
      * the interrupt status kept, as an interrupted Condition.await was; a wake-up
      * that came first wins, leaving the interrupt for the next wait. Callers
      * re-check their condition: a wake-up is no promise that it holds.
@@ -98,11 +108,11 @@ final class Waits {
         int slot = enlist(s, me);
         int seen = s.wakeups;
         int holds = s.lock.getHoldCount();
+        // an operation that holds the group lock lets it go too: a sleeper must not keep the group's actions out
+        int groupHolds = LinkGroups.groupHolds(s);
         boolean interrupted = false;
         s.waiters++;
-        for (int i = 0; i < holds; i++) {
-            s.lock.unlock();
-        }
+        LinkGroups.unlockHolds(s, groupHolds, holds);
         try {
             while (s.wakeups == seen) {
                 if (me.isInterrupted()) {
@@ -112,9 +122,7 @@ final class Waits {
                 LockSupport.park(s);
             }
         } finally {
-            for (int i = 0; i < holds; i++) {
-                s.lockStream();
-            }
+            LinkGroups.relockHolds(s, groupHolds, holds);
             s.waiters--;
             s.sleepers[slot] = null;
         }
@@ -210,7 +218,10 @@ final class Waits {
         s.lockStream();
         try {
             s.checkUsable("wait");
-            long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : s.clock.nanoTime() + timeoutNanos;
+            long now = s.clock.nanoTime();
+            // a timeout past the end of the clock is no timeout (the kernel's MAX_SCHEDULE_TIMEOUT), not a wrap
+            long deadline = timeoutNanos < 0 || timeoutNanos >= Long.MAX_VALUE - now ? Long.MAX_VALUE
+                    : now + timeoutNanos;
             for (;;) {
                 Transfer.accessibleState(s, "wait");
                 if (s.state == RUNNING) {
