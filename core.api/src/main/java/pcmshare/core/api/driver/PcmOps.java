@@ -74,9 +74,10 @@ public interface PcmOps {
      * same ones its trigger takes) and read the {@link PcmRuntime} and the
      * {@link SubstreamView} views. It must not wait for a thread that is
      * triggering a member of the group, nor for one calling
-     * {@link PcmRuntime#xrun()} or {@link PcmRuntime#periodElapsed()} on a
-     * member (an xrun stop of the group waits for this call), nor call link or
-     * unlink itself. Calls into the core from this thread do not wait.
+     * {@link PcmRuntime#xrun()}, {@link PcmRuntime#periodElapsed()} or
+     * {@link PcmRuntime#stop} on a member, nor for one reading or writing a
+     * member (each of these waits for this call), nor call link or unlink
+     * itself. Calls into the core from this thread do not wait.
      *
      * <p>The set is unmodifiable, in a fixed order, and its views stay the same
      * objects for as long as their substreams are open. A driver that follows

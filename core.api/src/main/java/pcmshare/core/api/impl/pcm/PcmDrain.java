@@ -100,7 +100,7 @@ final class PcmDrain {
                 if (toCheck == null) {
                     return;
                 }
-                long timeout = Math.max(DRAIN_MIN_TIMEOUT_NANOS, toCheck.bufferNanos * 11 / 10);
+                long timeout = Math.max(DRAIN_MIN_TIMEOUT_NANOS, toCheck.bufferNanos / 10 * 11);
                 boolean timedOut = toCheck == s ? !Waits.awaitUntil(s, s.clock.nanoTime() + timeout, "drain")
                         : !awaitDrainOf(s, toCheck, timeout);
                 if (s.state == DISCONNECTED) {
