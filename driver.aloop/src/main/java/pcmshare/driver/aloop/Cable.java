@@ -97,7 +97,15 @@ final class Cable {
             }
             pcm.hw = null;
             pcm.buffer = null;
+            dropSilence(pcm);
             reclockLocked();
+        }
+    }
+
+    /** The capture end now, or null (tests). */
+    LoopbackPcm capture() {
+        synchronized (lock) {
+            return capture;
         }
     }
 
@@ -147,7 +155,9 @@ final class Cable {
             pcm.stale = false;
             if (!pcm.playback) {
                 // made once per setup: the period path copies silence without allocating
-                pcm.silence = Arena.ofAuto().allocate(p.bufferBytes());
+                dropSilence(pcm);
+                pcm.silenceArena = Arena.ofShared();
+                pcm.silence = pcm.silenceArena.allocate(p.bufferBytes());
                 pcm.silence.fill(p.format().silenceByte());
             }
         }
@@ -258,7 +268,17 @@ final class Cable {
         synchronized (lock) {
             pcm.hw = null;
             pcm.buffer = null;
-            pcm.silence = null;
+            dropSilence(pcm);
+        }
+    }
+
+    /** The setup's silence goes with it, at once: native memory is not left for the garbage collector. Under lock. */
+    private static void dropSilence(LoopbackPcm pcm) {
+        Arena arena = pcm.silenceArena;
+        pcm.silenceArena = null;
+        pcm.silence = null;
+        if (arena != null) {
+            arena.close();
         }
     }
 

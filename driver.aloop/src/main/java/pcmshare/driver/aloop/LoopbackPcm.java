@@ -41,6 +41,8 @@ final class LoopbackPcm implements PcmOps {
     long reportedPeriods;
     /** Capture: the format's silence, one ring's worth, made at hw_params. */
     MemorySegment silence;
+    /** Owns {@link #silence}; closed when the setup goes. */
+    java.lang.foreign.Arena silenceArena;
     /** Capture: frames of the ring known to hold silence (snd-aloop's silent_size). */
     long silent;
     /** Playback draining: {@link #done} at which the queued frames end; -1 when not draining. */

@@ -31,6 +31,10 @@ public record LoopbackSettings(String id, String name, int substreams, boolean p
 
     /** snd-aloop's MAX_PCM_SUBSTREAMS. */
     public static final int MAX_SUBSTREAMS = 8;
+    /** snd-aloop's loopback_pcm_hardware.rate_max. */
+    public static final int MAX_RATE = 768_000;
+    /** snd-aloop's loopback_pcm_hardware.channels_max. */
+    public static final int MAX_CHANNELS = 32;
 
     public LoopbackSettings {
         Objects.requireNonNull(id, "id");
@@ -41,6 +45,23 @@ public record LoopbackSettings(String id, String name, int substreams, boolean p
         }
         if (substreams < 1 || substreams > MAX_SUBSTREAMS) {
             throw new IllegalArgumentException("pcm_substreams must be 1-" + MAX_SUBSTREAMS + ": " + substreams);
+        }
+        Objects.requireNonNull(rates, "rates");
+        Objects.requireNonNull(channels, "channels");
+        // a rate of 0 would divide by zero in the cable's timeline, a negative one never reach a deadline
+        if (rates.min() < 1) {
+            throw new IllegalArgumentException("rate_min must be at least 1 Hz: " + rates.min());
+        }
+        if (rates.max() > MAX_RATE) {
+            throw new IllegalArgumentException("rate_max must be at most " + MAX_RATE + " Hz (snd-aloop's"
+                    + " rate_max): " + rates.max());
+        }
+        if (channels.min() < 1) {
+            throw new IllegalArgumentException("channels_min must be at least 1: " + channels.min());
+        }
+        if (channels.max() > MAX_CHANNELS) {
+            throw new IllegalArgumentException("channels_max must be at most " + MAX_CHANNELS + " (snd-aloop's"
+                    + " channels_max): " + channels.max());
         }
         if (formats.isEmpty()) {
             throw new IllegalArgumentException("no sample format offered");
@@ -81,6 +102,14 @@ public record LoopbackSettings(String id, String name, int substreams, boolean p
 
     public LoopbackSettings withSubstreams(int n) {
         return new LoopbackSettings(id, name, n, pcmNotify, timerSource, formats, rates, channels);
+    }
+
+    public LoopbackSettings withRates(Range r) {
+        return new LoopbackSettings(id, name, substreams, pcmNotify, timerSource, formats, r, channels);
+    }
+
+    public LoopbackSettings withChannels(Range c) {
+        return new LoopbackSettings(id, name, substreams, pcmNotify, timerSource, formats, rates, c);
     }
 
     public LoopbackSettings withId(String cardId) {

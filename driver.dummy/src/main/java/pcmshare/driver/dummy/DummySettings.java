@@ -23,6 +23,10 @@ public record DummySettings(String id, String name, int pcmDevs, int playbackSub
         Range periodSize, Range periods, Range bufferSize, TimerMode timerMode, int systickHz, int timerSlackMicros, long skewPpm,
         CaptureContent captureContent, double sineFrequency, double sineAmplitude, boolean fakeBuffer) {
 
+    /** The kernel's intervals are unsigned int: a frame count above UINT_MAX is no size. */
+    public static final long MAX_FRAMES = 0xFFFF_FFFFL;
+    private static final String FRAMES_WHY = "must be at most " + MAX_FRAMES + " frames (the kernel's UINT_MAX)";
+
     public DummySettings {
         Objects.requireNonNull(timerMode, "timerMode");
         Objects.requireNonNull(captureContent, "captureContent");
@@ -45,8 +49,11 @@ public record DummySettings(String id, String name, int pcmDevs, int playbackSub
         }
         check(channels.min() >= 1 && channels.max() <= 1024, "channelsMin", channels, "channels must be in [1, 1024]");
         check(periodSize.min() >= 1, "periodSizeMin", periodSize.min(), "must be at least 1");
-        check(periods.min() >= 1 && periods.max() <= Integer.MAX_VALUE, "periodsMin", periods, "must be at least 1");
+        check(periodSize.max() <= MAX_FRAMES, "periodSizeMax", periodSize.max(), FRAMES_WHY);
+        check(periods.min() >= 1, "periodsMin", periods.min(), "must be at least 1");
+        check(periods.max() <= Integer.MAX_VALUE, "periodsMax", periods.max(), "must be at most " + Integer.MAX_VALUE);
         check(bufferSize.min() >= 1, "bufferSizeMin", bufferSize.min(), "must be at least 1");
+        check(bufferSize.max() <= MAX_FRAMES, "bufferSizeMax", bufferSize.max(), FRAMES_WHY);
         check(systickHz >= 1 && systickHz <= 100_000, "systickHz", systickHz, "must be in [1, 100000]");
         check(timerSlackMicros >= 0 && timerSlackMicros <= 1_000_000, "timerSlackMicros", timerSlackMicros,
                 "must be in [0, 1000000]");

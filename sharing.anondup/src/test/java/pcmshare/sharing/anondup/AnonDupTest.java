@@ -344,4 +344,15 @@ class AnonDupTest {
         ErrnoException e = assertRefused(EINVAL, () -> rig.backend.importHandle(foreign));
         assertThat(e.getMessage()).contains("shmem").contains("anondup");
     }
+
+    /** The core links only handles it made: a restricted dup is told so, not that it is a stranger. */
+    @Test
+    void link_withARestrictedDup_saysARestrictedHandleCannotBeLinked() {
+        PcmSubstream a = rig.prepared(Direction.PLAYBACK, Rig.STD);
+        PcmSubstream b = rig.prepared(Direction.CAPTURE, Rig.STD);
+        PcmSubstream restricted = rig.backend.dup(b, Preset.FULL, "client");
+        ErrnoException e = assertRefused(EBADFD, () -> a.link(restricted));
+        assertThat(e.getMessage()).contains("restricted handle").doesNotContain("not a substream of this core");
+        assertThat(a.linkedWith()).isEmpty();
+    }
 }

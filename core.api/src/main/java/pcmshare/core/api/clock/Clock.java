@@ -45,7 +45,7 @@ public interface Clock {
      * A view of this clock that runs {@code ppm} parts per million fast (negative:
      * slow), agreeing with this clock at the moment of the call.
      *
-     * @param ppm the skew, greater than -1,000,000
+     * @param ppm the skew, in (-1,000,000, 1,000,000)
      */
     default Clock skewed(long ppm) {
         return ppm == 0 ? this : new SkewedClock(this, ppm);

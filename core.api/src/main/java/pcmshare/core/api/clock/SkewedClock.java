@@ -14,11 +14,12 @@ public final class SkewedClock implements Clock {
 
     /**
      * @param base the clock to follow
-     * @param ppm  the skew, greater than -1,000,000
+     * @param ppm  the skew, in (-1,000,000, 1,000,000)
      */
     public SkewedClock(Clock base, long ppm) {
-        if (ppm <= -MILLION) {
-            throw new IllegalArgumentException("skew must be greater than -1000000 ppm: " + ppm);
+        if (ppm <= -MILLION || ppm >= MILLION) {
+            // beyond these the clock stops, runs backwards, or overflows its arithmetic
+            throw new IllegalArgumentException("skew must be in (-1000000, 1000000) ppm: " + ppm);
         }
         this.base = base;
         this.ppm = ppm;
@@ -72,11 +73,34 @@ public final class SkewedClock implements Clock {
         };
     }
 
-    /** The base-clock reading at which this clock reads {@code deadlineNanos}, rounded up: never early. */
+    /**
+     * The base-clock reading at which this clock reads {@code deadlineNanos},
+     * rounded up: never early. A deadline the base clock cannot reach (near
+     * Long.MAX_VALUE, or far off on a slow clock: at -999999 ppm a skewed
+     * nanosecond is a base millisecond) saturates at Long.MAX_VALUE instead of
+     * wrapping into the past. Allocates nothing.
+     */
     private long toBase(long deadlineNanos) {
         long skewedElapsed = deadlineNanos - origin;
+        if (deadlineNanos < 0 && origin > 0 && skewedElapsed > 0) {
+            return Long.MIN_VALUE; // wrapped: a deadline long past
+        }
         long rate = MILLION + ppm;
-        long baseElapsed = skewedElapsed / rate * MILLION + ceilDiv(skewedElapsed % rate * MILLION, rate);
+        long whole = skewedElapsed / rate;
+        long part = ceilDiv(skewedElapsed % rate * MILLION, rate);
+        if (whole > (Long.MAX_VALUE - MILLION) / MILLION) {
+            return Long.MAX_VALUE;
+        }
+        if (whole < (Long.MIN_VALUE + MILLION) / MILLION) {
+            return Long.MIN_VALUE;
+        }
+        long baseElapsed = whole * MILLION + part;
+        if (baseElapsed > 0 && origin > Long.MAX_VALUE - baseElapsed) {
+            return Long.MAX_VALUE;
+        }
+        if (baseElapsed < 0 && origin < Long.MIN_VALUE - baseElapsed) {
+            return Long.MIN_VALUE;
+        }
         return origin + baseElapsed;
     }
 

@@ -62,6 +62,17 @@ public interface PcmOps {
     long pointer();
 
     /**
+     * Frames the hardware holds beyond the position {@link #pointer()} reports
+     * (the kernel's runtime->delay: a FIFO, a codec's pipeline): played frames
+     * not yet heard, or captured frames not yet in the buffer. The core adds it
+     * to {@code PcmSubstream.delay()} and to the status's delay. Called with the
+     * stream lock held, like {@link #pointer()}; must not block. Default: 0.
+     */
+    default long delay() {
+        return 0;
+    }
+
+    /**
      * The set of substreams this substream is linked with changed; {@code
      * linkedWith} is the new set, without this substream itself, and empty when
      * it is no longer linked (unlinked, its group dissolved, or it is being
@@ -77,9 +88,10 @@ public interface PcmOps {
      * same ones its trigger takes) and read the {@link PcmRuntime} and the
      * {@link SubstreamView} views. It must not wait for a thread that is
      * triggering a member of the group, nor for one calling
-     * {@link PcmRuntime#xrun()} or {@link PcmRuntime#periodElapsed()} on a
-     * member (an xrun stop of the group waits for this call), nor call link or
-     * unlink itself. Calls into the core from this thread do not wait.
+     * {@link PcmRuntime#xrun()}, {@link PcmRuntime#periodElapsed()} or
+     * {@link PcmRuntime#stop} on a member, nor for one reading or writing a
+     * member (each of these waits for this call), nor call link or unlink
+     * itself. Calls into the core from this thread do not wait.
      *
      * <p>The set is unmodifiable, in a fixed order, and its views stay the same
      * objects for as long as their substreams are open. A driver that follows

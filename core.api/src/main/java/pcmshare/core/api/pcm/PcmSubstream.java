@@ -138,8 +138,10 @@ public interface PcmSubstream extends AutoCloseable {
      *
      * @throws pcmshare.core.api.errno.ErrnoException EINVAL when {@code other} is
      *         this substream; EBADFD when this substream is in OPEN, when the two
-     *         states differ, or when {@code other} is not a substream of this core;
-     *         EALREADY when {@code other} is already linked; EBADF when either is closed
+     *         states differ, when {@code other} is closed (as the kernel answers a
+     *         bad fd), or when it is not a handle this core opened (a restricted
+     *         handle such as an anondup dup cannot be linked); EALREADY when
+     *         {@code other} is already linked; EBADF when this handle is closed
      */
     void link(PcmSubstream other);
 

@@ -112,6 +112,7 @@ public final class ToyCard implements SoundCardDriver {
         private volatile boolean running;
         private volatile Clock.Timer timer;
         private volatile long produced;
+        private volatile long fifo;
         private volatile boolean closed;
         private volatile boolean freed;
         private int generation;
@@ -253,6 +254,16 @@ public final class ToyCard implements SoundCardDriver {
         @Override
         public long pointer() {
             return pos;
+        }
+
+        /** Frames the hardware holds past its position, as a FIFO would. */
+        public void fifo(long frames) {
+            fifo = frames;
+        }
+
+        @Override
+        public long delay() {
+            return fifo;
         }
 
         @Override

@@ -13,6 +13,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import pcmshare.core.api.clock.Clock;
 import pcmshare.core.api.driver.SoundCardDriver;
+import pcmshare.core.api.errno.ErrnoException;
 import pcmshare.core.api.impl.memory.Allocators;
 import pcmshare.core.api.memory.MemoryAllocator;
 import pcmshare.core.api.pcm.CardInfo;
@@ -32,6 +33,7 @@ import pcmshare.core.api.pcm.SubstreamInfo;
  */
 @Component(service = PcmCore.class, immediate = true)
 public final class PcmCoreComponent implements PcmCore {
+    private static final System.Logger LOG = System.getLogger("pcmshare.core.api");
     private final PcmEngine engine;
     private volatile MemoryAllocator allocator;
 
@@ -64,7 +66,12 @@ public final class PcmCoreComponent implements PcmCore {
     @Reference(name = "driver", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "removeDriver")
     void addDriver(SoundCardDriver driver) {
-        engine.addCard(driver);
+        try {
+            engine.addCard(driver);
+        } catch (ErrnoException e) {
+            // the driver's service stays; its card is not made, and the log says why
+            LOG.log(System.Logger.Level.ERROR, e.getMessage());
+        }
     }
 
     void removeDriver(SoundCardDriver driver) {

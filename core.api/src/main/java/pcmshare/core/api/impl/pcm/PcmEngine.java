@@ -58,12 +58,18 @@ public final class PcmEngine implements PcmCore {
         return clock;
     }
 
-    /** Makes a card of a driver service; returns its id (suffixed when the driver's id is taken). */
+    /**
+     * Makes a card of a driver service; returns its id (suffixed when the driver's id is taken).
+     *
+     * @throws ErrnoException EINVAL, naming the driver, the property and the value, when the driver's
+     *         declared hardware is not positive, ordered and bounded; the card is not made
+     */
     public String addCard(SoundCardDriver driver) {
         synchronized (cards) {
             if (byDriver.containsKey(driver)) {
                 return byDriver.get(driver).id();
             }
+            DriverConstraints.check(driver);
             String base = driver.id();
             String id = base;
             for (int n = 1; cards.containsKey(id); n++) {

@@ -10,9 +10,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Lock order: {@link #LINKS}, then group locks by {@link #serial}, then
  * stream locks by {@link Substream#serial}. An action holds its group's lock
- * and then every member's stream lock; a thread that already holds a stream
- * lock and cannot get the group lock at once drops its stream lock and waits
- * for the group lock first, as snd_pcm_stream_group_ref does. Only link and
+ * and then every member's stream lock. Operations that may run an action in
+ * their middle (transfers, period updates, xrun reports, the state-changing
+ * ioctls) take the group lock before the stream lock
+ * ({@link Substream#lockWithGroup()}); the others, which read everything again
+ * afterwards, may hold a stream lock and not get the group lock at once: they
+ * drop the stream lock and wait for the group lock first, as
+ * snd_pcm_stream_group_ref does. A sleeper lets go of both. Only link and
  * unlink (under {@link #LINKS}) change a membership, holding the group lock
  * and every affected member's stream lock; they keep the group lock while the
  * drivers are told, so no action of the group runs meanwhile.

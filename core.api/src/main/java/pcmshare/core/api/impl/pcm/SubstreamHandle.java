@@ -58,6 +58,10 @@ final class SubstreamHandle implements PcmSubstream {
         return substream;
     }
 
+    boolean isClosed() {
+        return closed;
+    }
+
     private Substream open(String op) {
         if (closed) {
             throw new ErrnoException(EBADF, op, substream.state(), null, "this handle on " + substream

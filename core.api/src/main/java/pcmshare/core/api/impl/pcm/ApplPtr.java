@@ -1,0 +1,113 @@
+package pcmshare.core.api.impl.pcm;
+
+import static pcmshare.core.api.errno.Errno.EBADFD;
+import static pcmshare.core.api.errno.Errno.EINVAL;
+import static pcmshare.core.api.errno.Errno.EPIPE;
+import static pcmshare.core.api.errno.Errno.ESTRPIPE;
+import static pcmshare.core.api.pcm.PcmState.DRAINING;
+import static pcmshare.core.api.pcm.PcmState.XRUN;
+
+import pcmshare.core.api.errno.ErrnoException;
+
+/**
+ * The ioctls that synchronise with the hardware and move appl_ptr by hand, as
+ * pcm_native.c's do_pcm_hwsync, snd_pcm_hwsync, snd_pcm_rewind,
+ * snd_pcm_forward and snd_pcm_delay, and alsa-lib's snd_pcm_avail.
+ */
+final class ApplPtr {
+    private ApplPtr() {
+    }
+
+    /** pcm_native.c do_pcm_hwsync. */
+    static void doHwsync(Substream s, String op) {
+        switch (s.state) {
+            case DRAINING -> {
+                if (!s.playback) {
+                    throw s.refuse(EBADFD, op, null, "capture is draining");
+                }
+                if (HwPtr.update(s, false) < 0) {
+                    throw stoppedBySync(s, op);
+                }
+            }
+            case RUNNING -> {
+                if (HwPtr.update(s, false) < 0) {
+                    throw stoppedBySync(s, op);
+                }
+            }
+            case PREPARED, PAUSED -> {
+            }
+            case SUSPENDED -> throw s.refuse(ESTRPIPE, op, null, "suspended: resume or prepare");
+            case XRUN -> throw s.refuse(EPIPE, op, s.xrunCount, s.playback ? "underrun" : "overrun");
+            default -> throw s.refuse(EBADFD, op, null, "not prepared");
+        }
+    }
+
+    private static ErrnoException stoppedBySync(Substream s, String op) {
+        return s.refuse(EPIPE, op, s.hwPtr, s.state == XRUN ? (s.playback ? "underrun" : "overrun") : "drained");
+    }
+
+    static void hwsync(Substream s) {
+        s.lockStream();
+        try {
+            s.checkUsable("hwsync");
+            doHwsync(s, "hwsync");
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    /** Moves appl_ptr back within hw_avail or ahead within avail, at most {@code frames}; returns how far. */
+    static long move(Substream s, String op, long frames, boolean ahead) {
+        s.lockStream();
+        try {
+            s.checkUsable(op);
+            if (frames < 0) {
+                throw s.refuse(EINVAL, op, frames, "negative frame count");
+            }
+            if (frames == 0) {
+                return 0;
+            }
+            doHwsync(s, op);
+            long room = ahead ? HwPtr.avail(s) : HwPtr.hwAvail(s);
+            if (room <= 0) {
+                return 0;
+            }
+            long moved = Math.min(frames, room);
+            long appl = s.applPtr + (ahead ? moved : -moved);
+            if (appl < 0) {
+                appl += s.boundary;
+            } else if (appl >= s.boundary) {
+                appl -= s.boundary;
+            }
+            s.applPtr = appl;
+            return moved;
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    static long avail(Substream s) {
+        s.lockStream();
+        try {
+            s.checkUsable("avail");
+            if (!(s.state == DRAINING && !s.playback)) {
+                doHwsync(s, "avail");
+            }
+            return HwPtr.avail(s);
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    /** snd_pcm_delay. */
+    static long delay(Substream s) {
+        s.lockStream();
+        try {
+            s.checkUsable("delay");
+            doHwsync(s, "delay");
+            return HwPtr.calcDelay(s);
+        } finally {
+            s.lock.unlock();
+        }
+    }
+}
