@@ -36,6 +36,7 @@ public final class ToyCard implements SoundCardDriver {
     private final List<Stream> streams = new CopyOnWriteArrayList<>();
     private volatile boolean paced = true;
     private volatile boolean failNextStart;
+    private volatile Throwable closeFailure;
     private volatile List<HwRule> hwRules = List.of();
 
     public ToyCard(String id, HwConstraints constraints, int substreamsPerDirection) {
@@ -64,6 +65,21 @@ public final class ToyCard implements SoundCardDriver {
     /** The next START trigger fails with EIO, as broken hardware would. */
     public void failNextStart() {
         failNextStart = true;
+    }
+
+    /** The driver's hw_free and close throw this from now on (an exception or an Error), as a broken driver would. */
+    public void failClose(Throwable t) {
+        closeFailure = t;
+    }
+
+    private void maybeFail() {
+        Throwable t = closeFailure;
+        if (t instanceof RuntimeException e) {
+            throw e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
     }
 
     @Override
@@ -162,6 +178,7 @@ public final class ToyCard implements SoundCardDriver {
         @Override
         public void hwFree() {
             freed = true;
+            maybeFail();
         }
 
         @Override
@@ -270,6 +287,7 @@ public final class ToyCard implements SoundCardDriver {
         public void close() {
             closed = true;
             halt();
+            maybeFail();
         }
     }
 }

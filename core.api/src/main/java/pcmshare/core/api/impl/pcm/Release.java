@@ -15,6 +15,8 @@ import pcmshare.core.api.pcm.PcmState;
  * close).
  */
 final class Release {
+    private static final System.Logger LOG = System.getLogger("pcmshare.core.api");
+
     private Release() {
     }
 
@@ -43,6 +45,12 @@ final class Release {
         }
     }
 
+    /**
+     * Close always completes, whatever the driver or a step throws (an Error
+     * included): the handle is closed, the driver told, the buffer let go and
+     * the subdevice given back, so it can be opened again; what was thrown is
+     * logged, naming the substream.
+     */
     static void close(Substream s) {
         s.lockWithGroup();
         try {
@@ -50,35 +58,69 @@ final class Release {
                 return;
             }
             s.closing = true;
-            if (s.state != OPEN && s.state != DISCONNECTED) {
-                try {
-                    if (s.state == PAUSED) {
-                        PcmActions.releasePauseQuietly(s);
-                    }
-                    // snd_pcm_release_substream drops first: a linked group stops as a whole
-                    PcmActions.action(s, PcmActions.STOP, SETUP);
-                } catch (RuntimeException ignored) {
-                    // closing must succeed whatever the driver says
-                }
-            }
         } finally {
             s.unlockWithGroup();
         }
-        // pcm_release_private: out of the group before the driver lets go, its partners told
-        LinkGroups.unlink(s, "close", true);
-        s.lockStream();
+        Throwable failure = null;
         try {
-            releaseDriver(s);
-            PcmParams.uninstall(s);
-            s.closed = true;
-            if (s.state != DISCONNECTED) {
-                s.state = OPEN;
+            failure = stopForClose(s);
+            try {
+                // pcm_release_private: out of the group before the driver lets go, its partners told
+                LinkGroups.unlink(s, "close", true);
+            } catch (Throwable t) {
+                failure = first(failure, t);
             }
-            Waits.wakeAll(s);
+            s.lockStream();
+            try {
+                failure = first(failure, releaseDriver(s));
+                try {
+                    PcmParams.uninstall(s);
+                } catch (Throwable t) {
+                    failure = first(failure, t);
+                }
+            } finally {
+                s.closed = true;
+                if (s.state != DISCONNECTED) {
+                    s.state = OPEN;
+                }
+                Waits.wakeAll(s);
+                s.lock.unlock();
+            }
         } finally {
-            s.lock.unlock();
+            s.card.release(s);
         }
-        s.card.release(s);
+        if (failure != null) {
+            LOG.log(System.Logger.Level.WARNING, "close of " + s + ": closed and given back although a step threw "
+                    + failure, failure);
+        }
+    }
+
+    /** snd_pcm_release_substream drops first: a linked group stops as a whole. */
+    private static Throwable stopForClose(Substream s) {
+        s.lockWithGroup();
+        try {
+            if (s.state != OPEN && s.state != DISCONNECTED) {
+                if (s.state == PAUSED) {
+                    PcmActions.releasePauseQuietly(s);
+                }
+                PcmActions.action(s, PcmActions.STOP, SETUP);
+            }
+            return null;
+        } catch (Throwable t) {
+            return t;
+        } finally {
+            s.unlockWithGroup();
+        }
+    }
+
+    private static Throwable first(Throwable a, Throwable b) {
+        if (a == null) {
+            return b;
+        }
+        if (b != null && b != a) {
+            a.addSuppressed(b);
+        }
+        return a;
     }
 
     /**
@@ -103,7 +145,11 @@ final class Release {
                 markDisconnected(s, s.clock.nanoTime());
             }
             // the group lock keeps a link transaction from telling a driver that has let go
-            releaseDriver(s);
+            Throwable failure = releaseDriver(s);
+            if (failure != null) {
+                LOG.log(System.Logger.Level.WARNING, "disconnect of " + s + ": the driver's hw_free or close threw "
+                        + failure, failure);
+            }
         } finally {
             s.unlockWithGroup();
         }
@@ -144,22 +190,25 @@ final class Release {
         DriverRuntime.firePeriodStopped(m);
     }
 
-    private static void releaseDriver(Substream s) {
+    /** The driver's hw_free (when it has a setup) and close; answers what they threw, for the log. */
+    private static Throwable releaseDriver(Substream s) {
         if (s.driverReleased || s.ops == null) {
-            return;
+            return null;
         }
         s.driverReleased = true;
+        Throwable failure = null;
         try {
             if (s.hw != null) {
                 s.ops.hwFree();
             }
-        } catch (RuntimeException ignored) {
-            // nothing left to do with a failing driver
+        } catch (Throwable t) {
+            failure = t;
         }
         try {
             s.ops.close();
-        } catch (RuntimeException ignored) {
-            // same
+        } catch (Throwable t) {
+            failure = first(failure, t);
         }
+        return failure;
     }
 }
