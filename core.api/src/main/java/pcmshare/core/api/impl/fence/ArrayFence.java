@@ -50,9 +50,6 @@ final class ArrayFence extends CoreFence {
             }
             markSignalledLocked(firstError);
         }
-        RuntimeException failure = runSignalled(null);
-        if (failure != null) {
-            throw failure;
-        }
+        rethrow(runSignalled(null));
     }
 }

@@ -297,11 +297,12 @@ class CoreFence implements Fence {
 
     /**
      * Second phase, without locks: wakes waiters and runs callbacks in the order
-     * they registered. A failing callback does not stop the others; the failure
-     * is chained onto {@code failure} and returned for the caller to throw once
-     * everything it signals has been signalled.
+     * they registered. A failing callback, whatever it throws (an Error
+     * included), does not stop the others nor a waiter's wake-up; the failure
+     * is chained onto {@code failure} and returned for the caller to throw
+     * ({@link #rethrow}) once everything it signals has been signalled.
      */
-    final RuntimeException runSignalled(RuntimeException failure) {
+    final Throwable runSignalled(Throwable failure) {
         // registrations are frozen once state is SIGNALLED, so no lock is needed
         int n = registered;
         for (int i = 0; i < n; i++) {
@@ -312,7 +313,7 @@ class CoreFence implements Fence {
             } else {
                 try {
                     ((FenceCallback) o).signalled(this);
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
                     if (failure == null) {
                         failure = e;
                     } else {
@@ -333,11 +334,21 @@ class CoreFence implements Fence {
                 return false;
             }
         }
-        RuntimeException failure = runSignalled(null);
-        if (failure != null) {
-            throw failure;
-        }
+        rethrow(runSignalled(null));
         return true;
+    }
+
+    /** Throws what a callback threw, once the core's own work is done: as it was, or wrapped if checked. */
+    static void rethrow(Throwable failure) {
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+        if (failure != null) {
+            throw new IllegalStateException("a fence callback failed: " + failure, failure);
+        }
     }
 
     @Override

@@ -145,7 +145,7 @@ final class CoreTimeline implements Timeline {
     }
 
     private static void runDetached(TimelineFence chain) {
-        RuntimeException failure = null;
+        Throwable failure = null;
         for (TimelineFence f = chain; f != null;) {
             TimelineFence next = f.next;
             f.next = null;
@@ -153,9 +153,7 @@ final class CoreTimeline implements Timeline {
             failure = f.runSignalled(failure);
             f = next;
         }
-        if (failure != null) {
-            throw failure;
-        }
+        CoreFence.rethrow(failure);
     }
 
     private String state() {

@@ -185,6 +185,33 @@ class DmaFenceTest {
     }
 
     @Test
+    @DisplayName("dma_fence_signal: a callback that throws an Error neither stops later callbacks nor loses a waiter's wake-up")
+    void dma_fence_signal_callbackThrowingAnError_stillWakesTheWaiterAndRunsTheOthers() throws Exception {
+        FenceSignaller s = fences.newFence("mock");
+        s.fence().addCallback(f -> {
+            throw new AssertionError("a client's bug");
+        });
+        AtomicReference<Boolean> woken = new AtomicReference<>();
+        Thread waiter = Thread.ofPlatform().name("waiter").start(() -> {
+            try {
+                s.fence().await();
+                woken.set(true);
+            } catch (InterruptedException e) {
+                woken.set(false);
+            }
+        });
+        Waiting.untilParked(waiter);
+        AtomicReference<Boolean> later = new AtomicReference<>(false);
+        s.fence().addCallback(f -> later.set(true));
+        assertThatThrownBy(s::signal).isInstanceOf(AssertionError.class).hasMessage("a client's bug");
+        waiter.join(10_000);
+        assertThat(waiter.isAlive()).isFalse();
+        assertThat(woken.get()).isTrue();
+        assertThat(later.get()).isTrue();
+        assertThat(s.fence().await(0, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
     @DisplayName("test_wait_timeout: a wait times out while pending and succeeds once signalled")
     void test_wait_timeout() throws Exception {
         FenceSignaller s = fences.newFence("mock");
