@@ -21,6 +21,7 @@ import pcmshare.core.api.memory.Seal;
  */
 final class JavaMemory {
     private static final int WRITE_SEALS = Seal.WRITE.bit() | Seal.FUTURE_WRITE.bit();
+    private static final int EXEC_IMPLIES = Seal.SHRINK.bit() | Seal.GROW.bit() | WRITE_SEALS;
     /** The largest size pcmshare's Java memory accepts, as EFBIG beyond (MAX_LFS_FILESIZE is larger). */
     static final long MAX_SIZE = 1L << 40;
 
@@ -83,6 +84,13 @@ final class JavaMemory {
         if ((add & Seal.WRITE.bit()) != 0 && (seals & Seal.WRITE.bit()) == 0 && writableMappings > 0) {
             throw new ErrnoException(Errno.EBUSY, "F_ADD_SEALS", Seal.fromBits(seals), Seal.fromBits(add),
                     writableMappings + " writable shared mapping(s) exist");
+        }
+        // mm/memfd.c memfd_add_seals: "SEAL_EXEC implys SEAL_WRITE, making W^X from the start".
+        // Java memory is made as memfd_create makes it without MFD_NOEXEC_SEAL: executable
+        // (mode 0777), so the implication always applies. As in the kernel it comes after the
+        // EBUSY check above, which only an explicit WRITE triggers.
+        if ((add & Seal.EXEC.bit()) != 0) {
+            add |= EXEC_IMPLIES;
         }
         seals |= add;
     }
