@@ -15,9 +15,9 @@ import pcmshare.core.api.memory.Seal;
  * when the last handle is closed and the last mapping unmapped.
  *
  * <p>Unlike a kernel memfd the bytes cannot move under a mapping: growing past the
- * reserved capacity while mappings exist is refused with ENOMEM. Bytes past the end
- * of a shrunk memory read as zero through old mappings where the kernel would raise
- * SIGBUS.
+ * reserved capacity while mappings exist is refused with ENOMEM. As for the kernel
+ * memfd, shrinking below the end of a live mapping is refused with EBUSY
+ * ({@link MappedExtents}), where the kernel would let the mapping's readers fault.
  */
 final class JavaMemory {
     private static final int WRITE_SEALS = Seal.WRITE.bit() | Seal.FUTURE_WRITE.bit();
@@ -33,6 +33,7 @@ final class JavaMemory {
     private int writableMappings;
     private int mappings;
     private int references;
+    private final MappedExtents extents = new MappedExtents();
 
     JavaMemory(String name, boolean allowSealing) {
         this.name = name;
@@ -110,6 +111,9 @@ final class JavaMemory {
         if (newSize > size && (seals & Seal.GROW.bit()) != 0) {
             throw new ErrnoException(Errno.EPERM, "ftruncate", Seal.fromBits(seals), newSize,
                     "growing from " + size + " is sealed");
+        }
+        if (newSize < size) {
+            extents.checkShrink(name, newSize);
         }
         setSize(newSize);
     }
@@ -215,16 +219,18 @@ final class JavaMemory {
             writableMappings++;
         }
         mappings++;
+        extents.mapped(size);
         references++;
         return new JavaMapping(this, confined ? Arena.ofConfined() : Arena.ofShared(), bytes, size, mapAccess,
                 mayWrite);
     }
 
-    synchronized void unmap(boolean mayWrite) {
+    synchronized void unmap(boolean mayWrite, long mappedSize) {
         if (mayWrite) {
             writableMappings--;
         }
         mappings--;
+        extents.unmapped(mappedSize);
         unreference();
     }
 
@@ -259,7 +265,7 @@ final class JavaMemory {
         public synchronized void close() {
             if (arena.scope().isAlive()) {
                 arena.close();
-                memory.unmap(mayWrite);
+                memory.unmap(mayWrite, segment.byteSize());
             }
         }
     }
