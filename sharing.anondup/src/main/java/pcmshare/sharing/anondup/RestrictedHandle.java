@@ -4,6 +4,8 @@ import static pcmshare.core.api.errno.Errno.EBADF;
 import static pcmshare.core.api.errno.Errno.EPERM;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -50,6 +52,15 @@ final class RestrictedHandle implements PcmSubstream {
     private static final int SLOTS = 4;
     /** Put in a slot by revoke: the thread that was there has been (or is being) interrupted. */
     private static final Thread CLAIMED = new Thread(() -> { }, "anondup-claimed");
+    private static final VarHandle IN_FLIGHT;
+
+    static {
+        try {
+            IN_FLIGHT = MethodHandles.lookup().findVarHandle(RestrictedHandle.class, "inFlight", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     final long id;
     final String holder;
@@ -64,6 +75,8 @@ final class RestrictedHandle implements PcmSubstream {
     private final List<Thread> overflowInterrupted = new ArrayList<>();
 
     private volatile int allowed;
+    /** Calls between {@link #begin} and {@link #done}; read under this object's monitor by {@link #end}. */
+    private volatile int inFlight;
     /** Why {@link #allowed} dropped to zero; guarded by this. */
     private Errno endedWith;
     private String endedWhy;
@@ -93,9 +106,48 @@ final class RestrictedHandle implements PcmSubstream {
 
     // ------------------------------------------------------------------ checks
 
-    private void check(int bit, String op) {
+    /**
+     * Every call starts here: it counts itself in flight, then reads the permission
+     * bits. {@link #end} writes the bits, then waits for the count to drop to zero; both
+     * sides write, then read (volatile, sequentially consistent), so either the call sees
+     * the end and is refused, or the end sees the call and waits for it. When revoke
+     * returns, no call of this dup is running or will run.
+     */
+    private void begin(int bit, String op) {
+        IN_FLIGHT.getAndAdd(this, 1);
         if ((allowed & bit) == 0) {
+            done();
             throw refused(bit, op);
+        }
+    }
+
+    /** Every call ends here, also when it failed; the last one out wakes an end that waits. */
+    private void done() {
+        if ((int) IN_FLIGHT.getAndAdd(this, -1) == 1 && (allowed & LIVE) == 0) {
+            synchronized (this) {
+                notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits until no call is in flight. Blocked calls were interrupted by {@link #end};
+     * the others are short, as the substream's own calls are. Uninterruptible, as the
+     * guarantee it gives is: an interrupt is kept for the caller.
+     */
+    private void awaitCallsInFlight() {
+        boolean interrupted = false;
+        synchronized (this) {
+            while (inFlight != 0) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -172,10 +224,15 @@ final class RestrictedHandle implements PcmSubstream {
         }
     }
 
-    /** Ends this handle: every later call fails with {@code errno}, and blocked callers are woken. */
+    /**
+     * Ends this handle: every later call fails with {@code errno}, blocked callers are
+     * woken, and it returns once no call of this handle is running any more, whoever
+     * ended it first.
+     */
     void end(Errno errno, String why) {
         synchronized (this) {
             if ((allowed & LIVE) == 0) {
+                awaitCallsInFlight();
                 return;
             }
             endedWith = errno;
@@ -192,6 +249,7 @@ final class RestrictedHandle implements PcmSubstream {
                 t.interrupt();
             }
         }
+        awaitCallsInFlight();
         inner.close();
     }
 
@@ -225,8 +283,12 @@ final class RestrictedHandle implements PcmSubstream {
     }
 
     PcmSubstream dup(PcmPermissions wanted, String newHolder) {
-        check(LIVE, "dup");
-        return backend.dup(this, wanted, newHolder);
+        begin(LIVE, "dup");
+        try {
+            return backend.dup(this, wanted, newHolder);
+        } finally {
+            done();
+        }
     }
 
     /** Closing a dup drops its own handle on the substream; the owner and the other dups are untouched. */
@@ -241,66 +303,108 @@ final class RestrictedHandle implements PcmSubstream {
         backend.closed(this);
     }
 
+    /**
+     * Shows no more than the dup may read: the substream's state only with STATUS, its
+     * name only with INFO.
+     */
     @Override
     public String toString() {
-        return describe() + permissions + " on " + inner;
+        int bits = permissions.bits();
+        String on;
+        if ((bits & STATUS) != 0) {
+            on = " on " + inner;
+        } else if ((bits & INFO) != 0) {
+            on = " on pcm:" + inner.cardId() + "," + inner.device() + ","
+                    + (inner.direction() == Direction.PLAYBACK ? 'p' : 'c') + inner.subdevice();
+        } else {
+            on = "";
+        }
+        return describe() + permissions + on;
     }
 
     // ------------------------------------------------------------------ INFO
 
     @Override
     public String cardId() {
-        check(INFO, "card_id");
-        return inner.cardId();
+        begin(INFO, "card_id");
+        try {
+            return inner.cardId();
+        } finally {
+            done();
+        }
     }
 
     @Override
     public int device() {
-        check(INFO, "device");
-        return inner.device();
+        begin(INFO, "device");
+        try {
+            return inner.device();
+        } finally {
+            done();
+        }
     }
 
     @Override
     public Direction direction() {
-        check(INFO, "direction");
-        return inner.direction();
+        begin(INFO, "direction");
+        try {
+            return inner.direction();
+        } finally {
+            done();
+        }
     }
 
     @Override
     public int subdevice() {
-        check(INFO, "subdevice");
-        return inner.subdevice();
+        begin(INFO, "subdevice");
+        try {
+            return inner.subdevice();
+        } finally {
+            done();
+        }
     }
 
     @Override
     public HwConstraints constraints() {
-        check(INFO, "constraints");
-        return inner.constraints();
+        begin(INFO, "constraints");
+        try {
+            return inner.constraints();
+        } finally {
+            done();
+        }
     }
 
     @Override
     public boolean isNonBlocking() {
-        check(INFO, "nonblock");
-        return inner.isNonBlocking();
+        begin(INFO, "nonblock");
+        try {
+            return inner.isNonBlocking();
+        } finally {
+            done();
+        }
     }
 
     @Override
     public HwParams hwParams() {
-        check(INFO, "hw_params_get");
+        begin(INFO, "hw_params_get");
         try {
             return inner.hwParams();
         } catch (ErrnoException e) {
             throw failure(e, "hw_params_get");
+        } finally {
+            done();
         }
     }
 
     @Override
     public SwParams swParams() {
-        check(INFO, "sw_params_get");
+        begin(INFO, "sw_params_get");
         try {
             return inner.swParams();
         } catch (ErrnoException e) {
             throw failure(e, "sw_params_get");
+        } finally {
+            done();
         }
     }
 
@@ -308,37 +412,47 @@ final class RestrictedHandle implements PcmSubstream {
 
     @Override
     public void setNonBlocking(boolean nonBlocking) {
-        check(PARAMS, "nonblock");
-        inner.setNonBlocking(nonBlocking);
+        begin(PARAMS, "nonblock");
+        try {
+            inner.setNonBlocking(nonBlocking);
+        } finally {
+            done();
+        }
     }
 
     @Override
     public HwParams hwParams(HwParams params) {
-        check(PARAMS, "hw_params");
+        begin(PARAMS, "hw_params");
         try {
             return inner.hwParams(params);
         } catch (ErrnoException e) {
             throw failure(e, "hw_params");
+        } finally {
+            done();
         }
     }
 
     @Override
     public void hwFree() {
-        check(PARAMS, "hw_free");
+        begin(PARAMS, "hw_free");
         try {
             inner.hwFree();
         } catch (ErrnoException e) {
             throw failure(e, "hw_free");
+        } finally {
+            done();
         }
     }
 
     @Override
     public SwParams swParams(SwParams params) {
-        check(PARAMS, "sw_params");
+        begin(PARAMS, "sw_params");
         try {
             return inner.swParams(params);
         } catch (ErrnoException e) {
             throw failure(e, "sw_params");
+        } finally {
+            done();
         }
     }
 
@@ -346,54 +460,66 @@ final class RestrictedHandle implements PcmSubstream {
 
     @Override
     public void prepare() {
-        check(TRIGGER, "prepare");
+        begin(TRIGGER, "prepare");
         try {
             inner.prepare();
         } catch (ErrnoException e) {
             throw failure(e, "prepare");
+        } finally {
+            done();
         }
     }
 
     @Override
     public void start() {
-        check(TRIGGER, "start");
+        begin(TRIGGER, "start");
         try {
             inner.start();
         } catch (ErrnoException e) {
             throw failure(e, "start");
+        } finally {
+            done();
         }
     }
 
     @Override
     public void drop() {
-        check(TRIGGER, "drop");
+        begin(TRIGGER, "drop");
         try {
             inner.drop();
         } catch (ErrnoException e) {
             throw failure(e, "drop");
+        } finally {
+            done();
         }
     }
 
     @Override
     public void drain() {
-        check(TRIGGER, "drain");
-        int slot = enter("drain");
+        begin(TRIGGER, "drain");
         try {
-            inner.drain();
-        } catch (ErrnoException e) {
-            throw failure(e, "drain");
+            int slot = enter("drain");
+            try {
+                inner.drain();
+            } catch (ErrnoException e) {
+                throw failure(e, "drain");
+            } finally {
+                exit(slot);
+            }
         } finally {
-            exit(slot);
+            done();
         }
     }
 
     @Override
     public void pause(boolean push) {
-        check(TRIGGER, "pause");
+        begin(TRIGGER, "pause");
         try {
             inner.pause(push);
         } catch (ErrnoException e) {
             throw failure(e, "pause");
+        } finally {
+            done();
         }
     }
 
@@ -401,21 +527,25 @@ final class RestrictedHandle implements PcmSubstream {
 
     @Override
     public void suspend() {
-        check(POWER, "suspend");
+        begin(POWER, "suspend");
         try {
             inner.suspend();
         } catch (ErrnoException e) {
             throw failure(e, "suspend");
+        } finally {
+            done();
         }
     }
 
     @Override
     public void resume() {
-        check(POWER, "resume");
+        begin(POWER, "resume");
         try {
             inner.resume();
         } catch (ErrnoException e) {
             throw failure(e, "resume");
+        } finally {
+            done();
         }
     }
 
@@ -423,31 +553,37 @@ final class RestrictedHandle implements PcmSubstream {
 
     @Override
     public void reset() {
-        check(POINTER, "reset");
+        begin(POINTER, "reset");
         try {
             inner.reset();
         } catch (ErrnoException e) {
             throw failure(e, "reset");
+        } finally {
+            done();
         }
     }
 
     @Override
     public long rewind(long frames) {
-        check(POINTER, "rewind");
+        begin(POINTER, "rewind");
         try {
             return inner.rewind(frames);
         } catch (ErrnoException e) {
             throw failure(e, "rewind");
+        } finally {
+            done();
         }
     }
 
     @Override
     public long forward(long frames) {
-        check(POINTER, "forward");
+        begin(POINTER, "forward");
         try {
             return inner.forward(frames);
         } catch (ErrnoException e) {
             throw failure(e, "forward");
+        } finally {
+            done();
         }
     }
 
@@ -455,86 +591,110 @@ final class RestrictedHandle implements PcmSubstream {
 
     @Override
     public long write(MemorySegment src, long frames) {
-        check(RW, "write");
-        int slot = enter("write");
+        begin(RW, "write");
         try {
-            return inner.write(src, frames);
-        } catch (ErrnoException e) {
-            throw failure(e, "write");
+            int slot = enter("write");
+            try {
+                return inner.write(src, frames);
+            } catch (ErrnoException e) {
+                throw failure(e, "write");
+            } finally {
+                exit(slot);
+            }
         } finally {
-            exit(slot);
+            done();
         }
     }
 
     @Override
     public long write(MemorySegment[] channels, long frames) {
-        check(RW, "write");
-        int slot = enter("write");
+        begin(RW, "write");
         try {
-            return inner.write(channels, frames);
-        } catch (ErrnoException e) {
-            throw failure(e, "write");
+            int slot = enter("write");
+            try {
+                return inner.write(channels, frames);
+            } catch (ErrnoException e) {
+                throw failure(e, "write");
+            } finally {
+                exit(slot);
+            }
         } finally {
-            exit(slot);
+            done();
         }
     }
 
     @Override
     public long read(MemorySegment dst, long frames) {
-        check(RW, "read");
-        int slot = enter("read");
+        begin(RW, "read");
         try {
-            return inner.read(dst, frames);
-        } catch (ErrnoException e) {
-            throw failure(e, "read");
+            int slot = enter("read");
+            try {
+                return inner.read(dst, frames);
+            } catch (ErrnoException e) {
+                throw failure(e, "read");
+            } finally {
+                exit(slot);
+            }
         } finally {
-            exit(slot);
+            done();
         }
     }
 
     @Override
     public long read(MemorySegment[] channels, long frames) {
-        check(RW, "read");
-        int slot = enter("read");
+        begin(RW, "read");
         try {
-            return inner.read(channels, frames);
-        } catch (ErrnoException e) {
-            throw failure(e, "read");
+            int slot = enter("read");
+            try {
+                return inner.read(channels, frames);
+            } catch (ErrnoException e) {
+                throw failure(e, "read");
+            } finally {
+                exit(slot);
+            }
         } finally {
-            exit(slot);
+            done();
         }
     }
 
     @Override
     public MmapArea mmapBegin(long frames) {
-        check(RW, "mmap_begin");
+        begin(RW, "mmap_begin");
         try {
             return inner.mmapBegin(frames);
         } catch (ErrnoException e) {
             throw failure(e, "mmap_begin");
+        } finally {
+            done();
         }
     }
 
     @Override
     public long mmapCommit(long offset, long frames) {
-        check(RW, "mmap_commit");
+        begin(RW, "mmap_commit");
         try {
             return inner.mmapCommit(offset, frames);
         } catch (ErrnoException e) {
             throw failure(e, "mmap_commit");
+        } finally {
+            done();
         }
     }
 
     @Override
     public boolean waitAvail(long timeoutNanos) {
-        check(RW, "wait");
-        int slot = enter("wait");
+        begin(RW, "wait");
         try {
-            return inner.waitAvail(timeoutNanos);
-        } catch (ErrnoException e) {
-            throw failure(e, "wait");
+            int slot = enter("wait");
+            try {
+                return inner.waitAvail(timeoutNanos);
+            } catch (ErrnoException e) {
+                throw failure(e, "wait");
+            } finally {
+                exit(slot);
+            }
         } finally {
-            exit(slot);
+            done();
         }
     }
 
@@ -542,11 +702,13 @@ final class RestrictedHandle implements PcmSubstream {
 
     @Override
     public PcmMapping map() {
-        check(MMAP, "mmap");
+        begin(MMAP, "mmap");
         try {
             return inner.map();
         } catch (ErrnoException e) {
             throw failure(e, "mmap");
+        } finally {
+            done();
         }
     }
 
@@ -554,57 +716,71 @@ final class RestrictedHandle implements PcmSubstream {
 
     @Override
     public void hwsync() {
-        check(STATUS, "hwsync");
+        begin(STATUS, "hwsync");
         try {
             inner.hwsync();
         } catch (ErrnoException e) {
             throw failure(e, "hwsync");
+        } finally {
+            done();
         }
     }
 
     @Override
     public PcmState state() {
-        check(STATUS, "state");
-        return inner.state();
+        begin(STATUS, "state");
+        try {
+            return inner.state();
+        } finally {
+            done();
+        }
     }
 
     @Override
     public PcmStatus status() {
-        check(STATUS, "status");
+        begin(STATUS, "status");
         try {
             return inner.status();
         } catch (ErrnoException e) {
             throw failure(e, "status");
+        } finally {
+            done();
         }
     }
 
     @Override
     public long avail() {
-        check(STATUS, "avail");
+        begin(STATUS, "avail");
         try {
             return inner.avail();
         } catch (ErrnoException e) {
             throw failure(e, "avail");
+        } finally {
+            done();
         }
     }
 
     @Override
     public long delay() {
-        check(STATUS, "delay");
+        begin(STATUS, "delay");
         try {
             return inner.delay();
         } catch (ErrnoException e) {
             throw failure(e, "delay");
+        } finally {
+            done();
         }
     }
 
     @Override
     public void addPeriodListener(PeriodListener listener) {
-        check(STATUS, "add_period_listener");
+        begin(STATUS, "add_period_listener");
         try {
             inner.addPeriodListener(listener);
         } catch (ErrnoException e) {
             throw failure(e, "add_period_listener");
+        } finally {
+            done();
         }
     }
 
@@ -616,31 +792,37 @@ final class RestrictedHandle implements PcmSubstream {
 
     @Override
     public void link(PcmSubstream other) {
-        check(LINK, "link");
+        begin(LINK, "link");
         try {
             inner.link(other);
         } catch (ErrnoException e) {
             throw failure(e, "link");
+        } finally {
+            done();
         }
     }
 
     @Override
     public void unlink() {
-        check(LINK, "unlink");
+        begin(LINK, "unlink");
         try {
             inner.unlink();
         } catch (ErrnoException e) {
             throw failure(e, "unlink");
+        } finally {
+            done();
         }
     }
 
     @Override
     public Set<SubstreamView> linkedWith() {
-        check(STATUS, "linked_with");
+        begin(STATUS, "linked_with");
         try {
             return inner.linkedWith();
         } catch (ErrnoException e) {
             throw failure(e, "linked_with");
+        } finally {
+            done();
         }
     }
 }
