@@ -89,10 +89,16 @@ class HolderRevokeTest {
 
     private static final class Counting implements PeriodListener {
         final AtomicInteger periods = new AtomicInteger();
+        final AtomicInteger stops = new AtomicInteger();
 
         @Override
         public void periodElapsed(SubstreamView substream, long hwPtr) {
             periods.incrementAndGet();
+        }
+
+        @Override
+        public void stopped(SubstreamView substream, PcmState state) {
+            stops.incrementAndGet();
         }
     }
 
@@ -121,6 +127,9 @@ class HolderRevokeTest {
         assertThat(a.periods).as("a revoked dup's listener").hasValue(1);
         assertThat(b.periods).as("a closed dup's listener").hasValue(1);
         assertThat(owners.periods).as("the owner's own listener stays").hasValue(3);
+        assertThat(a.stops).as("told once that no period will come").hasValue(1);
+        assertThat(b.stops).hasValue(1);
+        assertThat(owners.stops).hasValue(0);
         original.drop();
         original.close();
     }

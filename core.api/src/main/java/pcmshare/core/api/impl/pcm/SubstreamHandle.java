@@ -77,9 +77,11 @@ final class SubstreamHandle implements PcmSubstream {
     }
 
     /**
-     * Closes this handle. The period listeners registered through it are removed first:
-     * a closed (or revoked) holder is called no more, and its listeners no longer keep
-     * its classes alive.
+     * Closes this handle, and with it the period listeners registered through it: a
+     * closed (or revoked) holder is called no more, and its listeners no longer keep its
+     * classes alive. Each is told {@link PeriodListener#stopped} once, as on a stop,
+     * since no period will reach it any more: by the substream's close when this was
+     * the last handle, else here.
      */
     @Override
     public void close() {
@@ -91,10 +93,20 @@ final class SubstreamHandle implements PcmSubstream {
             mine = listeners;
             listeners = NO_LISTENERS;
         }
-        for (PeriodListener l : mine) {
-            substream.removePeriodListener(l);
-        }
         substream.releaseHandle();
+        if (mine.length == 0) {
+            return;
+        }
+        boolean streamGoesOn = substream.handles() > 0;
+        for (PeriodListener l : mine) {
+            if (substream.removePeriodListener(l) && streamGoesOn) {
+                try {
+                    l.stopped(substream.view(), substream.state());
+                } catch (RuntimeException ignored) {
+                    // as on the period path: one listener's failure stops nothing
+                }
+            }
+        }
     }
 
     @Override
