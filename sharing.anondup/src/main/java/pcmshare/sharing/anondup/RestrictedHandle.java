@@ -4,12 +4,9 @@ import static pcmshare.core.api.errno.Errno.EBADF;
 import static pcmshare.core.api.errno.Errno.EPERM;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import pcmshare.core.api.errno.Errno;
 import pcmshare.core.api.errno.ErrnoException;
@@ -30,16 +27,12 @@ import pcmshare.core.api.sharing.anondup.PcmPermissions;
 /**
  * A dup restricted to a set of permission groups, over a handle of its own on
  * the substream (the core's O_APPEND dup), so it keeps the runtime alive
- * whatever its owner does.
- *
- * <p>The check is one volatile int read and an AND: {@link #allowed} holds the
- * granted bits and {@link #LIVE} while the handle may be used, and drops to
- * zero on close or revoke. A call that may block registers its thread in a few
- * slots so that revoke can interrupt it, the way a signal ends a blocked system
- * call; the thread clears that interrupt itself before it returns.
+ * whatever its owner does. Every call passes its {@link CallGate}: the check is one
+ * atomic add, a volatile read and an AND, and close or revoke end the gate, returning
+ * only when no call of the dup runs any more.
  */
 final class RestrictedHandle implements PcmSubstream {
-    static final int LIVE = 1 << 31;
+    static final int LIVE = CallGate.LIVE;
     private static final int INFO = PcmPermission.INFO.bit();
     private static final int MMAP = PcmPermission.MMAP.bit();
     private static final int RW = PcmPermission.RW.bit();
@@ -49,18 +42,6 @@ final class RestrictedHandle implements PcmSubstream {
     private static final int TRIGGER = PcmPermission.TRIGGER.bit();
     private static final int POINTER = PcmPermission.POINTER.bit();
     private static final int POWER = PcmPermission.POWER.bit();
-    private static final int SLOTS = 4;
-    /** Put in a slot by revoke: the thread that was there has been (or is being) interrupted. */
-    private static final Thread CLAIMED = new Thread(() -> { }, "anondup-claimed");
-    private static final VarHandle IN_FLIGHT;
-
-    static {
-        try {
-            IN_FLIGHT = MethodHandles.lookup().findVarHandle(RestrictedHandle.class, "inFlight", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     final long id;
     final String holder;
@@ -68,18 +49,8 @@ final class RestrictedHandle implements PcmSubstream {
     final RestrictedHandle parent;
     private final AnonDupBackend backend;
     private final PcmSubstream inner;
+    private final CallGate gate;
     private final List<RestrictedHandle> children = new ArrayList<>();
-    private final AtomicReferenceArray<Thread> blocked = new AtomicReferenceArray<>(SLOTS);
-    /** Threads blocked beyond the slots, and those revoke interrupted there; guarded by this. */
-    private final List<Thread> overflow = new ArrayList<>();
-    private final List<Thread> overflowInterrupted = new ArrayList<>();
-
-    private volatile int allowed;
-    /** Calls between {@link #begin} and {@link #done}; read under this object's monitor by {@link #end}. */
-    private volatile int inFlight;
-    /** Why {@link #allowed} dropped to zero; guarded by this. */
-    private Errno endedWith;
-    private String endedWhy;
 
     RestrictedHandle(long id, String holder, PcmPermissions permissions, RestrictedHandle parent,
             AnonDupBackend backend, PcmSubstream inner) {
@@ -89,7 +60,7 @@ final class RestrictedHandle implements PcmSubstream {
         this.parent = parent;
         this.backend = backend;
         this.inner = inner;
-        this.allowed = permissions.bits() | LIVE;
+        this.gate = new CallGate(permissions.bits());
     }
 
     AnonDupBackend backend() {
@@ -101,58 +72,24 @@ final class RestrictedHandle implements PcmSubstream {
     }
 
     boolean isLive() {
-        return (allowed & LIVE) != 0;
+        return gate.isLive();
     }
 
     // ------------------------------------------------------------------ checks
 
-    /**
-     * Every call starts here: it counts itself in flight, then reads the permission
-     * bits. {@link #end} writes the bits, then waits for the count to drop to zero; both
-     * sides write, then read (volatile, sequentially consistent), so either the call sees
-     * the end and is refused, or the end sees the call and waits for it. When revoke
-     * returns, no call of this dup is running or will run.
-     */
+    /** Every call starts here and, once begun, ends in {@link #done()}. */
     private void begin(int bit, String op) {
-        IN_FLIGHT.getAndAdd(this, 1);
-        if ((allowed & bit) == 0) {
-            done();
+        if (!gate.begin(bit)) {
             throw refused(bit, op);
         }
     }
 
-    /** Every call ends here, also when it failed; the last one out wakes an end that waits. */
     private void done() {
-        if ((int) IN_FLIGHT.getAndAdd(this, -1) == 1 && (allowed & LIVE) == 0) {
-            synchronized (this) {
-                notifyAll();
-            }
-        }
+        gate.done();
     }
 
-    /**
-     * Waits until no call is in flight. Blocked calls were interrupted by {@link #end};
-     * the others are short, as the substream's own calls are. Uninterruptible, as the
-     * guarantee it gives is: an interrupt is kept for the caller.
-     */
-    private void awaitCallsInFlight() {
-        boolean interrupted = false;
-        synchronized (this) {
-            while (inFlight != 0) {
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private synchronized ErrnoException refused(int bit, String op) {
-        if ((allowed & LIVE) == 0) {
+    private ErrnoException refused(int bit, String op) {
+        if (!gate.isLive()) {
             return ended(op);
         }
         PcmPermission group = PcmPermission.values()[Integer.numberOfTrailingZeros(bit)];
@@ -160,9 +97,10 @@ final class RestrictedHandle implements PcmSubstream {
                 + "; this dup (" + describe() + ") has " + permissions);
     }
 
-    private synchronized ErrnoException ended(String op) {
-        return new ErrnoException(endedWith, op, endedWith == EBADF ? "closed" : "revoked", permissions,
-                endedWhy + " (" + describe() + ")");
+    private ErrnoException ended(String op) {
+        Errno errno = gate.endedWith();
+        return new ErrnoException(errno, op, errno == EBADF ? "closed" : "revoked", permissions,
+                gate.endedWhy() + " (" + describe() + ")");
     }
 
     String describe() {
@@ -171,7 +109,7 @@ final class RestrictedHandle implements PcmSubstream {
 
     /** An error from the substream after this handle ended under the call is the end, not the substream's. */
     private RuntimeException failure(ErrnoException e, String op) {
-        if ((allowed & LIVE) == 0) {
+        if (!gate.isLive()) {
             ErrnoException end = ended(op);
             end.addSuppressed(e);
             return end;
@@ -182,75 +120,26 @@ final class RestrictedHandle implements PcmSubstream {
     // ------------------------------------------------------------------ blocking calls
 
     private int enter(String op) {
-        Thread me = Thread.currentThread();
-        int slot = -1;
-        for (int i = 0; i < SLOTS; i++) {
-            if (blocked.get(i) == null && blocked.compareAndSet(i, null, me)) {
-                slot = i;
-                break;
-            }
-        }
-        if (slot < 0) {
-            synchronized (this) {
-                overflow.add(me);
-            }
-        }
-        // revoke writes allowed, then reads the slots; this wrote a slot, now reads allowed
-        if ((allowed & LIVE) == 0) {
-            exit(slot);
+        int slot = gate.enter();
+        if (slot == CallGate.ENDED) {
             throw ended(op);
         }
         return slot;
     }
 
     private void exit(int slot) {
-        Thread me = Thread.currentThread();
-        if (slot < 0) {
-            synchronized (this) {
-                overflow.remove(me);
-                if (overflowInterrupted.remove(me)) {
-                    Thread.interrupted();
-                }
-            }
-            return;
-        }
-        if (blocked.compareAndSet(slot, me, null)) {
-            return;
-        }
-        // revoke claimed the slot: wait until its interrupt has landed, then take it back
-        synchronized (this) {
-            Thread.interrupted();
-            blocked.set(slot, null);
-        }
+        gate.exit(slot);
     }
 
     /**
      * Ends this handle: every later call fails with {@code errno}, blocked callers are
      * woken, and it returns once no call of this handle is running any more, whoever
-     * ended it first.
+     * ended it first; then its own handle on the substream is closed.
      */
     void end(Errno errno, String why) {
-        synchronized (this) {
-            if ((allowed & LIVE) == 0) {
-                awaitCallsInFlight();
-                return;
-            }
-            endedWith = errno;
-            endedWhy = why;
-            allowed = 0;
-            for (int i = 0; i < SLOTS; i++) {
-                Thread t = blocked.get(i);
-                if (t != null && t != CLAIMED && blocked.compareAndSet(i, t, CLAIMED)) {
-                    t.interrupt();
-                }
-            }
-            for (Thread t : overflow) {
-                overflowInterrupted.add(t);
-                t.interrupt();
-            }
+        if (gate.end(errno, why)) {
+            inner.close();
         }
-        awaitCallsInFlight();
-        inner.close();
     }
 
     synchronized void addChild(RestrictedHandle child) {
@@ -294,10 +183,8 @@ final class RestrictedHandle implements PcmSubstream {
     /** Closing a dup drops its own handle on the substream; the owner and the other dups are untouched. */
     @Override
     public void close() {
-        synchronized (this) {
-            if ((allowed & LIVE) == 0) {
-                return;
-            }
+        if (!gate.isLive()) {
+            return;
         }
         end(EBADF, "this dup is closed");
         backend.closed(this);
