@@ -14,16 +14,17 @@ import pcmshare.core.api.errno.Errno;
  * the threads blocked in a call, which the end interrupts as a signal ends a blocked
  * system call.
  *
- * <p>A call counts itself in flight, then reads the bits; {@link #end} writes the bits,
- * then waits for the count to drop to zero. Both sides write, then read (volatile,
+ * <p>A call counts itself in flight (a call that may block, by registering its thread
+ * in a slot), then reads the bits; {@link #end} writes the bits, then waits until no
+ * call is counted or registered. Both sides write, then read (volatile,
  * sequentially consistent), so either the call sees the end and is refused, or the end
  * sees the call and waits for it: when {@link #end} returns, no call is running or will
  * run. The check costs one atomic add, one volatile read and an AND.
  */
 final class CallGate {
     static final int LIVE = 1 << 31;
-    /** What {@link #enter} returns when the gate ended meanwhile. */
-    static final int ENDED = -2;
+    /** What {@link #enter} returns when the permission is not granted or the gate ended. */
+    static final int REFUSED = -2;
     private static final int SLOTS = 4;
     /** Put in a slot by the end: the thread that was there has been (or is being) interrupted. */
     private static final Thread CLAIMED = new Thread(() -> { }, "anondup-claimed");
@@ -82,8 +83,11 @@ final class CallGate {
         return endedWhy;
     }
 
-    /** A call that may block registers its thread; {@link #ENDED} when the gate ended meanwhile. */
-    int enter() {
+    /**
+     * A call that may block registers its thread, which also counts it in flight, when
+     * {@code bit} is granted; {@link #REFUSED} otherwise, registering nothing.
+     */
+    int enter(int bit) {
         Thread me = Thread.currentThread();
         int slot = -1;
         for (int i = 0; i < SLOTS; i++) {
@@ -98,9 +102,9 @@ final class CallGate {
             }
         }
         // the end writes allowed, then reads the slots; this wrote a slot, now reads allowed
-        if ((allowed & LIVE) == 0) {
+        if ((allowed & bit) == 0) {
             exit(slot);
-            return ENDED;
+            return REFUSED;
         }
         return slot;
     }
@@ -114,16 +118,23 @@ final class CallGate {
                 if (overflowInterrupted.remove(me)) {
                     Thread.interrupted();
                 }
+                notifyAll();
             }
             return;
         }
         if (blocked.compareAndSet(slot, me, null)) {
+            if ((allowed & LIVE) == 0) {
+                synchronized (this) {
+                    notifyAll();
+                }
+            }
             return;
         }
         // the end claimed the slot: wait until its interrupt has landed, then take it back
         synchronized (this) {
             Thread.interrupted();
             blocked.set(slot, null);
+            notifyAll();
         }
     }
 
@@ -157,6 +168,19 @@ final class CallGate {
         return first;
     }
 
+    /** Whether a thread is still registered by {@link #enter}; under this object's monitor. */
+    private boolean registered() {
+        if (!overflow.isEmpty()) {
+            return true;
+        }
+        for (int i = 0; i < SLOTS; i++) {
+            if (blocked.get(i) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Blocked calls were interrupted; the others are short, as the substream's own calls
      * are. Uninterruptible, since what it guarantees is the point: an interrupt is kept
@@ -165,7 +189,7 @@ final class CallGate {
     private void awaitCallsInFlight() {
         boolean interrupted = false;
         synchronized (this) {
-            while (inFlight != 0) {
+            while (inFlight != 0 || registered()) {
                 try {
                     wait();
                 } catch (InterruptedException e) {

@@ -119,10 +119,14 @@ final class RestrictedHandle implements PcmSubstream {
 
     // ------------------------------------------------------------------ blocking calls
 
-    private int enter(String op) {
-        int slot = gate.enter();
-        if (slot == CallGate.ENDED) {
-            throw ended(op);
+    /**
+     * A call that may block starts here instead: its thread's registration, which lets
+     * the end interrupt it, counts it in flight too, so nothing else is paid.
+     */
+    private int enter(int bit, String op) {
+        int slot = gate.enter(bit);
+        if (slot == CallGate.REFUSED) {
+            throw refused(bit, op);
         }
         return slot;
     }
@@ -383,18 +387,13 @@ final class RestrictedHandle implements PcmSubstream {
 
     @Override
     public void drain() {
-        begin(TRIGGER, "drain");
+        int slot = enter(TRIGGER, "drain");
         try {
-            int slot = enter("drain");
-            try {
-                inner.drain();
-            } catch (ErrnoException e) {
-                throw failure(e, "drain");
-            } finally {
-                exit(slot);
-            }
+            inner.drain();
+        } catch (ErrnoException e) {
+            throw failure(e, "drain");
         } finally {
-            done();
+            exit(slot);
         }
     }
 
@@ -478,69 +477,49 @@ final class RestrictedHandle implements PcmSubstream {
 
     @Override
     public long write(MemorySegment src, long frames) {
-        begin(RW, "write");
+        int slot = enter(RW, "write");
         try {
-            int slot = enter("write");
-            try {
-                return inner.write(src, frames);
-            } catch (ErrnoException e) {
-                throw failure(e, "write");
-            } finally {
-                exit(slot);
-            }
+            return inner.write(src, frames);
+        } catch (ErrnoException e) {
+            throw failure(e, "write");
         } finally {
-            done();
+            exit(slot);
         }
     }
 
     @Override
     public long write(MemorySegment[] channels, long frames) {
-        begin(RW, "write");
+        int slot = enter(RW, "write");
         try {
-            int slot = enter("write");
-            try {
-                return inner.write(channels, frames);
-            } catch (ErrnoException e) {
-                throw failure(e, "write");
-            } finally {
-                exit(slot);
-            }
+            return inner.write(channels, frames);
+        } catch (ErrnoException e) {
+            throw failure(e, "write");
         } finally {
-            done();
+            exit(slot);
         }
     }
 
     @Override
     public long read(MemorySegment dst, long frames) {
-        begin(RW, "read");
+        int slot = enter(RW, "read");
         try {
-            int slot = enter("read");
-            try {
-                return inner.read(dst, frames);
-            } catch (ErrnoException e) {
-                throw failure(e, "read");
-            } finally {
-                exit(slot);
-            }
+            return inner.read(dst, frames);
+        } catch (ErrnoException e) {
+            throw failure(e, "read");
         } finally {
-            done();
+            exit(slot);
         }
     }
 
     @Override
     public long read(MemorySegment[] channels, long frames) {
-        begin(RW, "read");
+        int slot = enter(RW, "read");
         try {
-            int slot = enter("read");
-            try {
-                return inner.read(channels, frames);
-            } catch (ErrnoException e) {
-                throw failure(e, "read");
-            } finally {
-                exit(slot);
-            }
+            return inner.read(channels, frames);
+        } catch (ErrnoException e) {
+            throw failure(e, "read");
         } finally {
-            done();
+            exit(slot);
         }
     }
 
@@ -570,18 +549,13 @@ final class RestrictedHandle implements PcmSubstream {
 
     @Override
     public boolean waitAvail(long timeoutNanos) {
-        begin(RW, "wait");
+        int slot = enter(RW, "wait");
         try {
-            int slot = enter("wait");
-            try {
-                return inner.waitAvail(timeoutNanos);
-            } catch (ErrnoException e) {
-                throw failure(e, "wait");
-            } finally {
-                exit(slot);
-            }
+            return inner.waitAvail(timeoutNanos);
+        } catch (ErrnoException e) {
+            throw failure(e, "wait");
         } finally {
-            done();
+            exit(slot);
         }
     }
 
