@@ -7,7 +7,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import pcmshare.core.api.errno.Errno;
 import pcmshare.core.api.errno.ErrnoException;
@@ -29,16 +28,12 @@ import pcmshare.core.api.sharing.anondup.PcmPermissions;
 /**
  * A dup restricted to a set of permission groups, over a handle of its own on
  * the substream (the core's O_APPEND dup), so it keeps the runtime alive
- * whatever its owner does.
- *
- * <p>The check is one volatile int read and an AND: {@link #allowed} holds the
- * granted bits and {@link #LIVE} while the handle may be used, and drops to
- * zero on close or revoke. A call that may block registers its thread in a few
- * slots so that revoke can interrupt it, the way a signal ends a blocked system
- * call; the thread clears that interrupt itself before it returns.
+ * whatever its owner does. Every call passes its {@link CallGate}: the check is one
+ * atomic add, a volatile read and an AND, and close or revoke end the gate, returning
+ * only when no call of the dup runs any more.
  */
 final class RestrictedHandle implements PcmSubstream {
-    static final int LIVE = 1 << 31;
+    static final int LIVE = CallGate.LIVE;
     private static final int INFO = PcmPermission.INFO.bit();
     private static final int MMAP = PcmPermission.MMAP.bit();
     private static final int RW = PcmPermission.RW.bit();
@@ -48,9 +43,6 @@ final class RestrictedHandle implements PcmSubstream {
     private static final int TRIGGER = PcmPermission.TRIGGER.bit();
     private static final int POINTER = PcmPermission.POINTER.bit();
     private static final int POWER = PcmPermission.POWER.bit();
-    private static final int SLOTS = 4;
-    /** Put in a slot by revoke: the thread that was there has been (or is being) interrupted. */
-    private static final Thread CLAIMED = new Thread(() -> { }, "anondup-claimed");
 
     final long id;
     final String holder;
@@ -58,16 +50,8 @@ final class RestrictedHandle implements PcmSubstream {
     final RestrictedHandle parent;
     private final AnonDupBackend backend;
     private final PcmSubstream inner;
+    private final CallGate gate;
     private final List<RestrictedHandle> children = new ArrayList<>();
-    private final AtomicReferenceArray<Thread> blocked = new AtomicReferenceArray<>(SLOTS);
-    /** Threads blocked beyond the slots, and those revoke interrupted there; guarded by this. */
-    private final List<Thread> overflow = new ArrayList<>();
-    private final List<Thread> overflowInterrupted = new ArrayList<>();
-
-    private volatile int allowed;
-    /** Why {@link #allowed} dropped to zero; guarded by this. */
-    private Errno endedWith;
-    private String endedWhy;
 
     RestrictedHandle(long id, String holder, PcmPermissions permissions, RestrictedHandle parent,
             AnonDupBackend backend, PcmSubstream inner) {
@@ -77,7 +61,7 @@ final class RestrictedHandle implements PcmSubstream {
         this.parent = parent;
         this.backend = backend;
         this.inner = inner;
-        this.allowed = permissions.bits() | LIVE;
+        this.gate = new CallGate(permissions.bits());
     }
 
     AnonDupBackend backend() {
@@ -89,19 +73,24 @@ final class RestrictedHandle implements PcmSubstream {
     }
 
     boolean isLive() {
-        return (allowed & LIVE) != 0;
+        return gate.isLive();
     }
 
     // ------------------------------------------------------------------ checks
 
-    private void check(int bit, String op) {
-        if ((allowed & bit) == 0) {
+    /** Every call starts here and, once begun, ends in {@link #done()}. */
+    private void begin(int bit, String op) {
+        if (!gate.begin(bit)) {
             throw refused(bit, op);
         }
     }
 
-    private synchronized ErrnoException refused(int bit, String op) {
-        if ((allowed & LIVE) == 0) {
+    private void done() {
+        gate.done();
+    }
+
+    private ErrnoException refused(int bit, String op) {
+        if (!gate.isLive()) {
             return ended(op);
         }
         PcmPermission group = PcmPermission.values()[Integer.numberOfTrailingZeros(bit)];
@@ -109,9 +98,10 @@ final class RestrictedHandle implements PcmSubstream {
                 + "; this dup (" + describe() + ") has " + permissions);
     }
 
-    private synchronized ErrnoException ended(String op) {
-        return new ErrnoException(endedWith, op, endedWith == EBADF ? "closed" : "revoked", permissions,
-                endedWhy + " (" + describe() + ")");
+    private ErrnoException ended(String op) {
+        Errno errno = gate.endedWith();
+        return new ErrnoException(errno, op, errno == EBADF ? "closed" : "revoked", permissions,
+                gate.endedWhy() + " (" + describe() + ")");
     }
 
     String describe() {
@@ -120,7 +110,7 @@ final class RestrictedHandle implements PcmSubstream {
 
     /** An error from the substream after this handle ended under the call is the end, not the substream's. */
     private RuntimeException failure(ErrnoException e, String op) {
-        if ((allowed & LIVE) == 0) {
+        if (!gate.isLive()) {
             ErrnoException end = ended(op);
             end.addSuppressed(e);
             return end;
@@ -130,70 +120,31 @@ final class RestrictedHandle implements PcmSubstream {
 
     // ------------------------------------------------------------------ blocking calls
 
-    private int enter(String op) {
-        Thread me = Thread.currentThread();
-        int slot = -1;
-        for (int i = 0; i < SLOTS; i++) {
-            if (blocked.get(i) == null && blocked.compareAndSet(i, null, me)) {
-                slot = i;
-                break;
-            }
-        }
-        if (slot < 0) {
-            synchronized (this) {
-                overflow.add(me);
-            }
-        }
-        // revoke writes allowed, then reads the slots; this wrote a slot, now reads allowed
-        if ((allowed & LIVE) == 0) {
-            exit(slot);
-            throw ended(op);
+    /**
+     * A call that may block starts here instead: its thread's registration, which lets
+     * the end interrupt it, counts it in flight too, so nothing else is paid.
+     */
+    private int enter(int bit, String op) {
+        int slot = gate.enter(bit);
+        if (slot == CallGate.REFUSED) {
+            throw refused(bit, op);
         }
         return slot;
     }
 
     private void exit(int slot) {
-        Thread me = Thread.currentThread();
-        if (slot < 0) {
-            synchronized (this) {
-                overflow.remove(me);
-                if (overflowInterrupted.remove(me)) {
-                    Thread.interrupted();
-                }
-            }
-            return;
-        }
-        if (blocked.compareAndSet(slot, me, null)) {
-            return;
-        }
-        // revoke claimed the slot: wait until its interrupt has landed, then take it back
-        synchronized (this) {
-            Thread.interrupted();
-            blocked.set(slot, null);
-        }
+        gate.exit(slot);
     }
 
-    /** Ends this handle: every later call fails with {@code errno}, and blocked callers are woken. */
+    /**
+     * Ends this handle: every later call fails with {@code errno}, blocked callers are
+     * woken, and it returns once no call of this handle is running any more, whoever
+     * ended it first; then its own handle on the substream is closed.
+     */
     void end(Errno errno, String why) {
-        synchronized (this) {
-            if ((allowed & LIVE) == 0) {
-                return;
-            }
-            endedWith = errno;
-            endedWhy = why;
-            allowed = 0;
-            for (int i = 0; i < SLOTS; i++) {
-                Thread t = blocked.get(i);
-                if (t != null && t != CLAIMED && blocked.compareAndSet(i, t, CLAIMED)) {
-                    t.interrupt();
-                }
-            }
-            for (Thread t : overflow) {
-                overflowInterrupted.add(t);
-                t.interrupt();
-            }
+        if (gate.end(errno, why)) {
+            inner.close();
         }
-        inner.close();
     }
 
     synchronized void addChild(RestrictedHandle child) {
@@ -226,82 +177,126 @@ final class RestrictedHandle implements PcmSubstream {
     }
 
     PcmSubstream dup(PcmPermissions wanted, String newHolder) {
-        check(LIVE, "dup");
-        return backend.dup(this, wanted, newHolder);
+        begin(LIVE, "dup");
+        try {
+            return backend.dup(this, wanted, newHolder);
+        } finally {
+            done();
+        }
     }
 
     /** Closing a dup drops its own handle on the substream; the owner and the other dups are untouched. */
     @Override
     public void close() {
-        synchronized (this) {
-            if ((allowed & LIVE) == 0) {
-                return;
-            }
+        if (!gate.isLive()) {
+            return;
         }
         end(EBADF, "this dup is closed");
         backend.closed(this);
     }
 
+    /**
+     * Shows no more than the dup may read: the substream's state only with STATUS, its
+     * name only with INFO.
+     */
     @Override
     public String toString() {
-        return describe() + permissions + " on " + inner;
+        int bits = permissions.bits();
+        String on;
+        if ((bits & STATUS) != 0) {
+            on = " on " + inner;
+        } else if ((bits & INFO) != 0) {
+            on = " on pcm:" + inner.cardId() + "," + inner.device() + ","
+                    + (inner.direction() == Direction.PLAYBACK ? 'p' : 'c') + inner.subdevice();
+        } else {
+            on = "";
+        }
+        return describe() + permissions + on;
     }
 
     // ------------------------------------------------------------------ INFO
 
     @Override
     public String cardId() {
-        check(INFO, "card_id");
-        return inner.cardId();
+        begin(INFO, "card_id");
+        try {
+            return inner.cardId();
+        } finally {
+            done();
+        }
     }
 
     @Override
     public int device() {
-        check(INFO, "device");
-        return inner.device();
+        begin(INFO, "device");
+        try {
+            return inner.device();
+        } finally {
+            done();
+        }
     }
 
     @Override
     public Direction direction() {
-        check(INFO, "direction");
-        return inner.direction();
+        begin(INFO, "direction");
+        try {
+            return inner.direction();
+        } finally {
+            done();
+        }
     }
 
     @Override
     public int subdevice() {
-        check(INFO, "subdevice");
-        return inner.subdevice();
+        begin(INFO, "subdevice");
+        try {
+            return inner.subdevice();
+        } finally {
+            done();
+        }
     }
 
     @Override
     public HwConstraints constraints() {
-        check(INFO, "constraints");
-        return inner.constraints();
+        begin(INFO, "constraints");
+        try {
+            return inner.constraints();
+        } finally {
+            done();
+        }
     }
 
     @Override
     public boolean isNonBlocking() {
-        check(INFO, "nonblock");
-        return inner.isNonBlocking();
+        begin(INFO, "nonblock");
+        try {
+            return inner.isNonBlocking();
+        } finally {
+            done();
+        }
     }
 
     @Override
     public HwParams hwParams() {
-        check(INFO, "hw_params_get");
+        begin(INFO, "hw_params_get");
         try {
             return inner.hwParams();
         } catch (ErrnoException e) {
             throw failure(e, "hw_params_get");
+        } finally {
+            done();
         }
     }
 
     @Override
     public SwParams swParams() {
-        check(INFO, "sw_params_get");
+        begin(INFO, "sw_params_get");
         try {
             return inner.swParams();
         } catch (ErrnoException e) {
             throw failure(e, "sw_params_get");
+        } finally {
+            done();
         }
     }
 
@@ -309,8 +304,12 @@ final class RestrictedHandle implements PcmSubstream {
 
     @Override
     public void setNonBlocking(boolean nonBlocking) {
-        check(PARAMS, "nonblock");
-        inner.setNonBlocking(nonBlocking);
+        begin(PARAMS, "nonblock");
+        try {
+            inner.setNonBlocking(nonBlocking);
+        } finally {
+            done();
+        }
     }
 
     @Override
@@ -335,31 +334,37 @@ final class RestrictedHandle implements PcmSubstream {
 
     @Override
     public HwParams hwParams(HwParams params) {
-        check(PARAMS, "hw_params");
+        begin(PARAMS, "hw_params");
         try {
             return inner.hwParams(params);
         } catch (ErrnoException e) {
             throw failure(e, "hw_params");
+        } finally {
+            done();
         }
     }
 
     @Override
     public void hwFree() {
-        check(PARAMS, "hw_free");
+        begin(PARAMS, "hw_free");
         try {
             inner.hwFree();
         } catch (ErrnoException e) {
             throw failure(e, "hw_free");
+        } finally {
+            done();
         }
     }
 
     @Override
     public SwParams swParams(SwParams params) {
-        check(PARAMS, "sw_params");
+        begin(PARAMS, "sw_params");
         try {
             return inner.swParams(params);
         } catch (ErrnoException e) {
             throw failure(e, "sw_params");
+        } finally {
+            done();
         }
     }
 
@@ -367,38 +372,43 @@ final class RestrictedHandle implements PcmSubstream {
 
     @Override
     public void prepare() {
-        check(TRIGGER, "prepare");
+        begin(TRIGGER, "prepare");
         try {
             inner.prepare();
         } catch (ErrnoException e) {
             throw failure(e, "prepare");
+        } finally {
+            done();
         }
     }
 
     @Override
     public void start() {
-        check(TRIGGER, "start");
+        begin(TRIGGER, "start");
         try {
             inner.start();
         } catch (ErrnoException e) {
             throw failure(e, "start");
+        } finally {
+            done();
         }
     }
 
     @Override
     public void drop() {
-        check(TRIGGER, "drop");
+        begin(TRIGGER, "drop");
         try {
             inner.drop();
         } catch (ErrnoException e) {
             throw failure(e, "drop");
+        } finally {
+            done();
         }
     }
 
     @Override
     public void drain() {
-        check(TRIGGER, "drain");
-        int slot = enter("drain");
+        int slot = enter(TRIGGER, "drain");
         try {
             inner.drain();
         } catch (ErrnoException e) {
@@ -410,11 +420,13 @@ final class RestrictedHandle implements PcmSubstream {
 
     @Override
     public void pause(boolean push) {
-        check(TRIGGER, "pause");
+        begin(TRIGGER, "pause");
         try {
             inner.pause(push);
         } catch (ErrnoException e) {
             throw failure(e, "pause");
+        } finally {
+            done();
         }
     }
 
@@ -422,21 +434,25 @@ final class RestrictedHandle implements PcmSubstream {
 
     @Override
     public void suspend() {
-        check(POWER, "suspend");
+        begin(POWER, "suspend");
         try {
             inner.suspend();
         } catch (ErrnoException e) {
             throw failure(e, "suspend");
+        } finally {
+            done();
         }
     }
 
     @Override
     public void resume() {
-        check(POWER, "resume");
+        begin(POWER, "resume");
         try {
             inner.resume();
         } catch (ErrnoException e) {
             throw failure(e, "resume");
+        } finally {
+            done();
         }
     }
 
@@ -444,31 +460,37 @@ final class RestrictedHandle implements PcmSubstream {
 
     @Override
     public void reset() {
-        check(POINTER, "reset");
+        begin(POINTER, "reset");
         try {
             inner.reset();
         } catch (ErrnoException e) {
             throw failure(e, "reset");
+        } finally {
+            done();
         }
     }
 
     @Override
     public long rewind(long frames) {
-        check(POINTER, "rewind");
+        begin(POINTER, "rewind");
         try {
             return inner.rewind(frames);
         } catch (ErrnoException e) {
             throw failure(e, "rewind");
+        } finally {
+            done();
         }
     }
 
     @Override
     public long forward(long frames) {
-        check(POINTER, "forward");
+        begin(POINTER, "forward");
         try {
             return inner.forward(frames);
         } catch (ErrnoException e) {
             throw failure(e, "forward");
+        } finally {
+            done();
         }
     }
 
@@ -476,8 +498,7 @@ final class RestrictedHandle implements PcmSubstream {
 
     @Override
     public long write(MemorySegment src, long frames) {
-        check(RW, "write");
-        int slot = enter("write");
+        int slot = enter(RW, "write");
         try {
             return inner.write(src, frames);
         } catch (ErrnoException e) {
@@ -489,8 +510,7 @@ final class RestrictedHandle implements PcmSubstream {
 
     @Override
     public long write(MemorySegment[] channels, long frames) {
-        check(RW, "write");
-        int slot = enter("write");
+        int slot = enter(RW, "write");
         try {
             return inner.write(channels, frames);
         } catch (ErrnoException e) {
@@ -502,8 +522,7 @@ final class RestrictedHandle implements PcmSubstream {
 
     @Override
     public long read(MemorySegment dst, long frames) {
-        check(RW, "read");
-        int slot = enter("read");
+        int slot = enter(RW, "read");
         try {
             return inner.read(dst, frames);
         } catch (ErrnoException e) {
@@ -515,8 +534,7 @@ final class RestrictedHandle implements PcmSubstream {
 
     @Override
     public long read(MemorySegment[] channels, long frames) {
-        check(RW, "read");
-        int slot = enter("read");
+        int slot = enter(RW, "read");
         try {
             return inner.read(channels, frames);
         } catch (ErrnoException e) {
@@ -528,28 +546,31 @@ final class RestrictedHandle implements PcmSubstream {
 
     @Override
     public MmapArea mmapBegin(long frames) {
-        check(RW, "mmap_begin");
+        begin(RW, "mmap_begin");
         try {
             return inner.mmapBegin(frames);
         } catch (ErrnoException e) {
             throw failure(e, "mmap_begin");
+        } finally {
+            done();
         }
     }
 
     @Override
     public long mmapCommit(long offset, long frames) {
-        check(RW, "mmap_commit");
+        begin(RW, "mmap_commit");
         try {
             return inner.mmapCommit(offset, frames);
         } catch (ErrnoException e) {
             throw failure(e, "mmap_commit");
+        } finally {
+            done();
         }
     }
 
     @Override
     public boolean waitAvail(long timeoutNanos) {
-        check(RW, "wait");
-        int slot = enter("wait");
+        int slot = enter(RW, "wait");
         try {
             return inner.waitAvail(timeoutNanos);
         } catch (ErrnoException e) {
@@ -563,11 +584,13 @@ final class RestrictedHandle implements PcmSubstream {
 
     @Override
     public PcmMapping map() {
-        check(MMAP, "mmap");
+        begin(MMAP, "mmap");
         try {
             return inner.map();
         } catch (ErrnoException e) {
             throw failure(e, "mmap");
+        } finally {
+            done();
         }
     }
 
@@ -575,57 +598,71 @@ final class RestrictedHandle implements PcmSubstream {
 
     @Override
     public void hwsync() {
-        check(STATUS, "hwsync");
+        begin(STATUS, "hwsync");
         try {
             inner.hwsync();
         } catch (ErrnoException e) {
             throw failure(e, "hwsync");
+        } finally {
+            done();
         }
     }
 
     @Override
     public PcmState state() {
-        check(STATUS, "state");
-        return inner.state();
+        begin(STATUS, "state");
+        try {
+            return inner.state();
+        } finally {
+            done();
+        }
     }
 
     @Override
     public PcmStatus status() {
-        check(STATUS, "status");
+        begin(STATUS, "status");
         try {
             return inner.status();
         } catch (ErrnoException e) {
             throw failure(e, "status");
+        } finally {
+            done();
         }
     }
 
     @Override
     public long avail() {
-        check(STATUS, "avail");
+        begin(STATUS, "avail");
         try {
             return inner.avail();
         } catch (ErrnoException e) {
             throw failure(e, "avail");
+        } finally {
+            done();
         }
     }
 
     @Override
     public long delay() {
-        check(STATUS, "delay");
+        begin(STATUS, "delay");
         try {
             return inner.delay();
         } catch (ErrnoException e) {
             throw failure(e, "delay");
+        } finally {
+            done();
         }
     }
 
     @Override
     public void addPeriodListener(PeriodListener listener) {
-        check(STATUS, "add_period_listener");
+        begin(STATUS, "add_period_listener");
         try {
             inner.addPeriodListener(listener);
         } catch (ErrnoException e) {
             throw failure(e, "add_period_listener");
+        } finally {
+            done();
         }
     }
 
@@ -637,31 +674,37 @@ final class RestrictedHandle implements PcmSubstream {
 
     @Override
     public void link(PcmSubstream other) {
-        check(LINK, "link");
+        begin(LINK, "link");
         try {
             inner.link(other);
         } catch (ErrnoException e) {
             throw failure(e, "link");
+        } finally {
+            done();
         }
     }
 
     @Override
     public void unlink() {
-        check(LINK, "unlink");
+        begin(LINK, "unlink");
         try {
             inner.unlink();
         } catch (ErrnoException e) {
             throw failure(e, "unlink");
+        } finally {
+            done();
         }
     }
 
     @Override
     public Set<SubstreamView> linkedWith() {
-        check(STATUS, "linked_with");
+        begin(STATUS, "linked_with");
         try {
             return inner.linkedWith();
         } catch (ErrnoException e) {
             throw failure(e, "linked_with");
+        } finally {
+            done();
         }
     }
 }

@@ -13,6 +13,10 @@ import pcmshare.core.api.pcm.PcmDeviceInfo;
 /** A card whose hardware moves only when a test says so ({@link Stream#advance}). */
 final class HandCard implements SoundCardDriver {
     final List<Stream> streams = new CopyOnWriteArrayList<>();
+    /** While set and closed, linkChanged waits: the link operation that called it keeps the global link lock. */
+    volatile java.util.concurrent.CountDownLatch linkGate;
+    /** One number per linkChanged call, in the order the driver was told. */
+    final java.util.concurrent.atomic.AtomicInteger linkNotices = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public String id() {
@@ -32,7 +36,7 @@ final class HandCard implements SoundCardDriver {
 
     @Override
     public PcmOps open(PcmRuntime runtime) {
-        Stream s = new Stream(runtime);
+        Stream s = new Stream(runtime, this);
         streams.add(s);
         return s;
     }
@@ -43,11 +47,30 @@ final class HandCard implements SoundCardDriver {
 
     static final class Stream implements PcmOps {
         final PcmRuntime runtime;
+        final HandCard card;
         volatile long pos;
         volatile boolean closed;
 
-        Stream(PcmRuntime runtime) {
+        Stream(PcmRuntime runtime, HandCard card) {
             this.runtime = runtime;
+            this.card = card;
+        }
+
+        @Override
+        public void linkChanged(java.util.Set<pcmshare.core.api.pcm.SubstreamView> linkedWith) {
+            java.util.concurrent.CountDownLatch gate = card.linkGate;
+            boolean interrupted = false;
+            while (gate != null && gate.getCount() > 0) {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            card.linkNotices.incrementAndGet();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         @Override

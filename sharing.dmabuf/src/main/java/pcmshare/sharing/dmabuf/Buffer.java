@@ -71,6 +71,11 @@ final class Buffer implements DmaBuf, Export.Holder {
     @Override
     public Reservation reservation() {
         checkOpen("reservation");
+        return export.importerReservation;
+    }
+
+    /** The exporter's side of the reservation, with every usage: for the backend and its tests, never an importer. */
+    Reservation exporterReservation() {
         return export.reservation;
     }
 

@@ -4,6 +4,8 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import pcmshare.core.api.errno.Errno;
@@ -11,6 +13,8 @@ import pcmshare.core.api.errno.ErrnoException;
 import pcmshare.core.api.fence.Fences;
 import pcmshare.core.api.fence.Reservation;
 import pcmshare.core.api.fence.SyncFile;
+import pcmshare.core.api.memory.Memfd;
+import pcmshare.core.api.memory.Seal;
 import pcmshare.core.api.memory.SharedMemory;
 import pcmshare.core.api.pcm.Direction;
 import pcmshare.core.api.pcm.PcmCapability;
@@ -37,6 +41,8 @@ final class Export {
     final long size;
     final String source;
     final Reservation reservation;
+    /** What importers get of {@link #reservation}: no KERNEL or BOOKKEEP fences. */
+    final Reservation importerReservation;
     private final MemorySegment segment;
     private final SharedMemory memory;
     private final PcmMapping mapping;
@@ -48,7 +54,7 @@ final class Export {
     private boolean freed;
 
     private Export(DmabufExporter owner, long id, String source, SharedMemory memory, PcmMapping mapping,
-            PcmSubstream substream, CapturePeriods periods, Reservation reservation) {
+            PcmSubstream substream, CapturePeriods periods, Reservation reservation, Fences fences) {
         this.owner = owner;
         this.id = id;
         this.source = source;
@@ -57,11 +63,13 @@ final class Export {
         this.substream = substream;
         this.periods = periods;
         this.reservation = reservation;
+        this.importerReservation = new ImporterReservation(reservation, fences);
         this.segment = memory.segment();
         this.size = memory.byteSize();
     }
 
     static Export ofMemory(DmabufExporter owner, long id, SharedMemory memory, Fences fences) {
+        checkSeals(memory);
         SharedMemory held;
         try {
             held = memory.retain();
@@ -69,7 +77,28 @@ final class Export {
             throw new ErrnoException(Errno.EINVAL, "export", "freed", memory.name(),
                     "the memory was already freed, nothing left to share", e);
         }
-        return new Export(owner, id, "memory:" + held.name(), held, null, null, null, fences.newReservation());
+        return new Export(owner, id, "memory:" + held.name(), held, null, null, null, fences.newReservation(),
+                fences);
+    }
+
+    /**
+     * As udmabuf_create: a memfd that its writer may still shrink is refused (EINVAL),
+     * since every importer's mapping would fault on the pages cut off.
+     */
+    private static void checkSeals(SharedMemory memory) {
+        Optional<Memfd> memfd;
+        try {
+            memfd = memory.memfd();
+        } catch (ErrnoException e) {
+            return; // a freed memory is refused below, naming that
+        }
+        if (memfd.isPresent()) {
+            Set<Seal> seals = memfd.get().seals();
+            if (!seals.contains(Seal.SHRINK)) {
+                throw new ErrnoException(Errno.EINVAL, "export", seals, memory.name(),
+                        "memfd lacks F_SEAL_SHRINK: its writer could shrink it under every importer's mapping");
+            }
+        }
     }
 
     static Export ofSubstream(DmabufExporter owner, long id, PcmSubstream substream, Fences fences) {
@@ -87,7 +116,8 @@ final class Export {
             mapping.close();
             throw e;
         }
-        return new Export(owner, id, source, mapping.memory(), mapping, substream, periods, reservation);
+        return new Export(owner, id, source, mapping.memory(), mapping, substream, periods, reservation,
+                fences);
     }
 
     /** The export failed before anyone held it. */

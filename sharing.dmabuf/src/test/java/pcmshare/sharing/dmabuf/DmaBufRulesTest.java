@@ -305,6 +305,29 @@ class DmaBufRulesTest {
         assertThat(bench.exporter.exports()).isEmpty();
     }
 
+    @Test
+    void exportMemory_aMemfdItsWriterMayStillShrink_isEINVAL_asUdmabufRefusesIt() {
+        pcmshare.core.api.memory.MemfdFactory memfds = pcmshare.core.api.impl.memory.Allocators.memfdFactory();
+        Memfd unsealed = memfds.create("shrinkable", pcmshare.core.api.memory.MemfdFactory.MFD_ALLOW_SEALING);
+        unsealed.resize(4096);
+        SharedMemory carrier = bench.allocator.allocate("carrier", 4096);
+        SharedMemory m = new CountingMemory(carrier) {
+            @Override
+            public java.util.Optional<Memfd> memfd() {
+                return java.util.Optional.of(unsealed);
+            }
+        };
+        ErrnoException e = refused(Errno.EINVAL, () -> bench.exporter.exportMemory(m, "server"));
+        assertThat(e.getMessage()).contains("export").contains("F_SEAL_SHRINK");
+        assertThat(bench.exporter.exports()).isEmpty();
+        unsealed.addSeals(java.util.EnumSet.of(pcmshare.core.api.memory.Seal.SHRINK));
+        bench.exporter.exportMemory(m, "server").close();
+        // what the allocator makes is sealed from the start
+        bench.exporter.exportMemory(carrier, "server").close();
+        carrier.release();
+        unsealed.close();
+    }
+
     // ---------------------------------------------------------------- release
 
     @Test
@@ -471,12 +494,17 @@ class DmaBufRulesTest {
     }
 
     /** Counts the releases that reach the allocator's memory. */
-    private static final class CountingMemory implements SharedMemory {
+    private static class CountingMemory implements SharedMemory {
         private final SharedMemory delegate;
-        final AtomicInteger releases = new AtomicInteger();
+        final AtomicInteger releases;
 
         CountingMemory(SharedMemory delegate) {
+            this(delegate, new AtomicInteger());
+        }
+
+        private CountingMemory(SharedMemory delegate, AtomicInteger releases) {
             this.delegate = delegate;
+            this.releases = releases;
         }
 
         @Override
@@ -496,8 +524,7 @@ class DmaBufRulesTest {
 
         @Override
         public SharedMemory retain() {
-            delegate.retain();
-            return this;
+            return new CountingMemory(delegate.retain(), releases);
         }
 
         @Override

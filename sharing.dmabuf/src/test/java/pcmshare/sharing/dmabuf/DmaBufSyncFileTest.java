@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import pcmshare.core.api.errno.Errno;
+import pcmshare.core.api.errno.ErrnoException;
 import pcmshare.core.api.fence.Fence;
 import pcmshare.core.api.fence.FenceSignaller;
 import pcmshare.core.api.fence.Reservation.Usage;
@@ -146,7 +147,7 @@ class DmaBufSyncFileTest {
     void importSyncFile_onlyAdds_neverReplacesWeakensOrDisplacesAKernelFence() {
         Timeline t = bench.fences.newTimeline("producer");
         Fence kernel = t.createFence(1);
-        buf.reservation().addFence(kernel, Usage.KERNEL);
+        ((Buffer) buf).exporterReservation().addFence(kernel, Usage.KERNEL);
         Fence writer = bench.fences.newFence("writer").fence();
         buf.reservation().addFence(writer, Usage.WRITE);
         // a later fence of the kernel fence's own context, imported as READ
@@ -160,6 +161,32 @@ class DmaBufSyncFileTest {
         t.advance(1);
         assertThat(busy(DmaBuf.SYNC_READ)).as("the writer still pends").isTrue();
         refused(Errno.EINVAL, () -> buf.importSyncFile(null, DmaBuf.SYNC_READ));
+        t.close();
+    }
+
+    @Test
+    void importerReservation_addsOnlyReadOrWriteFences_asImportSyncFile_kernelAndBookkeepAreEPERM() {
+        FenceSignaller kernel = bench.fences.newFence("kernel");
+        FenceSignaller bookkeep = bench.fences.newFence("bookkeep");
+        for (Usage usage : new Usage[] { Usage.KERNEL, Usage.BOOKKEEP }) {
+            FenceSignaller f = usage == Usage.KERNEL ? kernel : bookkeep;
+            ErrnoException e = org.assertj.core.api.Assertions.catchThrowableOfType(ErrnoException.class,
+                    () -> buf.reservation().addFence(f.fence(), usage));
+            assertThat(e).as("an importer adding a %s fence", usage).isNotNull();
+            assertThat(e.errno()).isEqualTo(Errno.EPERM);
+            assertThat(e.getMessage()).contains("add_fence").contains(usage.name());
+        }
+        assertThat(buf.reservation().fences(Usage.BOOKKEEP)).as("nothing was added").isEmpty();
+        assertThat(busy(DmaBuf.SYNC_WRITE)).isFalse();
+
+        // READ and WRITE are an import: a pending fence of the same context is not displaced
+        Timeline t = bench.fences.newTimeline("importer");
+        Fence first = t.createFence(1);
+        buf.reservation().addFence(first, Usage.WRITE);
+        Fence later = t.createFence(2);
+        buf.reservation().addFence(later, Usage.READ);
+        assertThat(buf.reservation().usageOf(first)).as("not weakened to READ").isEqualTo(Usage.WRITE);
+        assertThat(buf.reservation().fences(Usage.READ)).contains(first, later);
         t.close();
     }
 }

@@ -15,25 +15,28 @@ import pcmshare.core.api.errno.Errno;
 import pcmshare.core.api.errno.ErrnoException;
 
 /**
- * The two container layouts, little-endian and packed (no padding):
+ * The two container layouts of seed 004, little-endian and packed (no padding), so
+ * that a C peer reads and writes them with the structs it declares:
  *
  * <pre>
  * generic container                 nesting container (payload of a generic one with format NESTING)
- *   0  u64 format                     0        u32 count
- *   8  u32 size                       4+16*i   u64 format   of entry i
- *  12  u8  payload[size]              12+16*i  u32 size     of entry i
- *                                     16+16*i  u32 offset   of entry i, from the payload area
- *                                     4+16*count  u8 payload area
+ *   0  u64 format                     0             u32 num
+ *   8  u32 size                       4 + 8*i       u64 formats[i]
+ *  12  u8  payload[size]              4 + 8*num + 4*i   u32 sizes[i]
+ *                                     4 + 12*num + 4*i  u32 offsets[i], from the payload area
+ *                                     4 + 16*num    u8 payload area
  * </pre>
  *
  * Bytes after a container are ignored (memory comes in pages). The parsers trust
  * nothing they read: every size, count and offset is checked against the memory in
  * 64-bit arithmetic before it is used, and only slices of the given segment are
- * returned, so no read can leave it.
+ * returned, so no read can leave it. The entry count is checked against the
+ * policy's {@link FormatPolicy#maxEntries()} before anything is allocated for it.
  */
 public final class ContainerLayout {
     public static final int GENERIC_HEADER = 12;
     public static final int NESTING_HEADER = 4;
+    /** Bytes of the three arrays per entry: u64 format, u32 size, u32 offset. */
     public static final int NESTING_ENTRY = 16;
     static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -76,15 +79,35 @@ public final class ContainerLayout {
         return new Generic(format, memory.asSlice(GENERIC_HEADER, size));
     }
 
+    /** Where {@code formats[i]} of a nesting container of {@code count} entries is. */
+    static long formatAt(long count, long i) {
+        return NESTING_HEADER + 8 * i;
+    }
+
+    /** Where {@code sizes[i]} is. */
+    static long sizeAt(long count, long i) {
+        return NESTING_HEADER + 8 * count + 4 * i;
+    }
+
+    /** Where {@code offsets[i]} is. */
+    static long offsetAt(long count, long i) {
+        return NESTING_HEADER + 12 * count + 4 * i;
+    }
+
     /** Parses a nesting container filling {@code memory} (a generic container's payload). */
     public static List<ContainerEntry> parseNesting(MemorySegment memory, FormatPolicy policy) {
         long limit = memory.byteSize();
         if (limit < NESTING_HEADER) {
-            throw invalid("nesting", "count", limit, "memory of " + limit + " bytes has no room for the count");
+            throw invalid("nesting", "num", limit, "memory of " + limit + " bytes has no room for the count");
         }
         long count = Integer.toUnsignedLong(memory.get(U32, 0));
+        // before anything is allocated per entry: the peer chose this number
+        if (count > policy.maxEntries()) {
+            throw invalid("nesting", "num", count, count + " entries over the reader's limit of "
+                    + policy.maxEntries() + " entries (FormatPolicy.maxEntries)");
+        }
         if (count > (limit - NESTING_HEADER) / NESTING_ENTRY) {
-            throw invalid("nesting", "count", count, count + " entries of " + NESTING_ENTRY
+            throw invalid("nesting", "num", count, count + " entries of " + NESTING_ENTRY
                     + " bytes do not fit in " + limit + " bytes");
         }
         long area = NESTING_HEADER + count * NESTING_ENTRY;
@@ -92,17 +115,16 @@ public final class ContainerLayout {
         long[][] spans = new long[(int) count][];
         List<ContainerEntry> entries = new ArrayList<>((int) count);
         for (int i = 0; i < count; i++) {
-            long at = NESTING_HEADER + (long) i * NESTING_ENTRY;
-            long format = memory.get(U64, at);
-            long size = Integer.toUnsignedLong(memory.get(U32, at + 8));
-            long offset = Integer.toUnsignedLong(memory.get(U32, at + 12));
-            checkFormat("nesting", "entry[" + i + "].format", format, policy);
+            long format = memory.get(U64, formatAt(count, i));
+            long size = Integer.toUnsignedLong(memory.get(U32, sizeAt(count, i)));
+            long offset = Integer.toUnsignedLong(memory.get(U32, offsetAt(count, i)));
+            checkFormat("nesting", "formats[" + i + "]", format, policy);
             if (offset > areaSize) {
-                throw invalid("nesting", "entry[" + i + "].offset", offset,
+                throw invalid("nesting", "offsets[" + i + "]", offset,
                         "beyond the payload area of " + areaSize + " bytes");
             }
             if (size > areaSize - offset) {
-                throw invalid("nesting", "entry[" + i + "].size", size, "entry at offset " + offset
+                throw invalid("nesting", "sizes[" + i + "]", size, "entry at offset " + offset
                         + " ends at " + (offset + size) + ", beyond the payload area of " + areaSize + " bytes");
             }
             spans[i] = new long[] { offset, offset + size, i };
@@ -116,8 +138,8 @@ public final class ContainerLayout {
                 continue; // an empty payload occupies no bytes
             }
             if (previous != null && s[0] < previous[1]) {
-                throw invalid("nesting", "entry[" + s[2] + "].offset", s[0], "overlaps entry[" + previous[2]
-                        + "] at [" + previous[0] + ", " + previous[1] + ")");
+                throw invalid("nesting", "offsets[" + s[2] + "]", s[0], "overlaps entry " + previous[2]
+                        + " at [" + previous[0] + ", " + previous[1] + ")");
             }
             previous = s;
         }
@@ -152,20 +174,20 @@ public final class ContainerLayout {
 
     /** Writes a nesting container at the start of {@code dst}, payloads packed in entry order. */
     public static void writeNesting(MemorySegment dst, List<ContainerEntry> entries) {
-        long area = NESTING_HEADER + (long) entries.size() * NESTING_ENTRY;
-        dst.set(U32, 0, entries.size());
+        int count = entries.size();
+        long area = NESTING_HEADER + (long) count * NESTING_ENTRY;
+        dst.set(U32, 0, count);
         long offset = 0;
-        for (int i = 0; i < entries.size(); i++) {
+        for (int i = 0; i < count; i++) {
             ContainerEntry e = entries.get(i);
             long size = e.payload().byteSize();
             if (offset + size > 0xffff_ffffL) {
                 throw new ErrnoException(Errno.EINVAL, "write_container", "nesting container", offset + size,
-                        "entry[" + i + "]: payload area larger than a u32 offset reaches");
+                        "sizes[" + i + "]: payload area larger than a u32 offset reaches");
             }
-            long at = NESTING_HEADER + (long) i * NESTING_ENTRY;
-            dst.set(U64, at, e.format());
-            dst.set(U32, at + 8, (int) size);
-            dst.set(U32, at + 12, (int) offset);
+            dst.set(U64, formatAt(count, i), e.format());
+            dst.set(U32, sizeAt(count, i), (int) size);
+            dst.set(U32, offsetAt(count, i), (int) offset);
             MemorySegment.copy(e.payload(), 0, dst, area + offset, size);
             offset += size;
         }

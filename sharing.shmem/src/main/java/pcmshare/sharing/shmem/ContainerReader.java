@@ -24,23 +24,27 @@ import pcmshare.core.api.memory.Seal;
  * be changed by its writer between validation and use, or shrunk under a mapping;
  * its bytes are copied with pread, which a shrink can shorten but never fault, and
  * the copy is validated and used.
+ *
+ * <p>Either way the header is read first and the container's size checked against
+ * the policy's {@link FormatPolicy#maxBytes()}, and a nesting container's count
+ * against {@link FormatPolicy#maxEntries()}, before anything is copied or allocated
+ * for it: what the peer wrote in a header decides nothing about the reader's memory.
  */
 public final class ContainerReader {
     /** The seals that let a reader use memory in place. FUTURE_WRITE is not enough: older writable mappings still write. */
     public static final Set<Seal> IN_PLACE_SEALS = EnumSet.of(Seal.WRITE, Seal.SHRINK);
-    /** Largest container copied by default. */
-    public static final long DEFAULT_MAX_SIZE = 16L << 20;
+    /** Largest container read by default. */
+    public static final long DEFAULT_MAX_SIZE = FormatPolicy.DEFAULT_MAX_BYTES;
 
     private final FormatPolicy policy;
-    private final long maxSize;
 
+    /** A reader of {@code policy}'s formats and entry limit that takes containers of at most {@code maxSize} bytes. */
     public ContainerReader(FormatPolicy policy, long maxSize) {
-        this.policy = policy;
-        this.maxSize = maxSize;
+        this(policy.withLimits(Math.min(maxSize, policy.maxBytes()), policy.maxEntries()));
     }
 
     public ContainerReader(FormatPolicy policy) {
-        this(policy, DEFAULT_MAX_SIZE);
+        this.policy = policy;
     }
 
     public ContainerReader() {
@@ -59,33 +63,59 @@ public final class ContainerReader {
             }
             MemfdMapping mapping = memory.mapConfined(Access.READ_ONLY);
             try {
-                return validate(true, mapping, null, mapping.segment());
+                MemorySegment bytes = mapping.segment();
+                long header = Math.min(bytes.byteSize(), ContainerLayout.GENERIC_HEADER);
+                long size = containerSize(bytes.asSlice(0, header), bytes.byteSize());
+                return validate(true, mapping, null, bytes.asSlice(0, size));
             } catch (RuntimeException e) {
                 mapping.close();
                 throw e;
             }
         }
-        long size = memory.size();
-        if (size > maxSize) {
-            throw new ErrnoException(Errno.EINVAL, "validate", "unsealed memory", size,
-                    "size: larger than this reader copies (" + maxSize + " bytes)");
-        }
         Arena arena = Arena.ofConfined();
         try {
+            MemorySegment header = arena.allocate(ContainerLayout.GENERIC_HEADER);
+            long have = readFully(memory, header, 0);
+            long size = containerSize(header.asSlice(0, have), memory.size());
             MemorySegment copy = arena.allocate(Math.max(size, 1));
-            long have = 0;
-            while (have < size) {
-                long n = memory.read(have, copy.asSlice(have, size - have));
-                if (n == 0) {
-                    break; // the writer shrank it meanwhile: validate what was there
-                }
-                have += n;
-            }
+            have = readFully(memory, copy.asSlice(0, size), 0);
             return validate(false, null, arena, copy.asSlice(0, have).asReadOnly());
         } catch (RuntimeException e) {
             arena.close();
             throw e;
         }
+    }
+
+    /** Reads until {@code dst} is full or the memory ends (a writer may shrink it meanwhile); returns the count. */
+    private static long readFully(Memfd memory, MemorySegment dst, long at) {
+        long have = 0;
+        long want = dst.byteSize();
+        while (have < want) {
+            long n = memory.read(at + have, dst.asSlice(have, want - have));
+            if (n == 0) {
+                break; // the writer shrank it meanwhile: validate what was there
+            }
+            have += n;
+        }
+        return have;
+    }
+
+    /**
+     * The bytes to take: the container the header declares, at most what the memory
+     * holds (a shorter memory then fails validation naming the size), refused beyond the
+     * policy's limit.
+     */
+    private long containerSize(MemorySegment header, long memorySize) {
+        if (header.byteSize() < ContainerLayout.GENERIC_HEADER) {
+            return Math.min(header.byteSize(), memorySize);
+        }
+        long declared = ContainerLayout.genericSize(Integer.toUnsignedLong(header.get(ContainerLayout.U32, 8)));
+        if (declared > policy.maxBytes()) {
+            throw new ErrnoException(Errno.EINVAL, "validate", "generic container", declared,
+                    "size: a container of " + declared + " bytes is over the reader's limit of "
+                            + policy.maxBytes() + " bytes (FormatPolicy.maxBytes)");
+        }
+        return Math.min(declared, memorySize);
     }
 
     /** Validates a container in memory the caller already owns (a copy, or a test's buffer). */

@@ -7,6 +7,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
+import pcmshare.core.api.errno.Errno;
+import pcmshare.core.api.errno.ErrnoException;
 import pcmshare.core.api.memory.Access;
 import pcmshare.core.api.memory.Memfd;
 import pcmshare.core.api.memory.MemfdFactory;
@@ -30,6 +32,7 @@ public final class ContainerWriter {
 
     /** A sealed generic container; the caller owns the returned handle. */
     public Memfd generic(String name, long format, MemorySegment payload) {
+        checkFormat("format", format);
         Memfd memfd = allocate(name, ContainerLayout.genericSize(payload.byteSize()));
         try {
             try (MemfdMapping m = memfd.mapConfined(Access.READ_WRITE)) {
@@ -45,6 +48,9 @@ public final class ContainerWriter {
 
     /** A sealed generic container of format {@link ContainerFormat#NESTING} holding these entries. */
     public Memfd nesting(String name, List<ContainerEntry> entries) {
+        for (int i = 0; i < entries.size(); i++) {
+            checkFormat("formats[" + i + "]", entries.get(i).format());
+        }
         long inner = ContainerLayout.nestingSize(entries);
         Memfd memfd = allocate(name, ContainerLayout.genericSize(inner));
         try {
@@ -59,6 +65,14 @@ public final class ContainerWriter {
         } catch (RuntimeException e) {
             memfd.close();
             throw e;
+        }
+    }
+
+    /** What every reader refuses is refused here, before any memory is made: nothing sealed is unreadable. */
+    private static void checkFormat(String field, long format) {
+        if (format == ContainerFormat.INVALID) {
+            throw new ErrnoException(Errno.EINVAL, "write_container", "new container",
+                    ContainerFormat.toString(format), field + ": DRM_FORMAT_MOD_INVALID is never a valid format");
         }
     }
 

@@ -191,10 +191,11 @@ class ContainerReaderTest {
     private static MemorySegment nesting(long payloadArea, long[]... entries) {
         MemorySegment m = Arena.ofAuto().allocate(4 + 16L * entries.length + payloadArea);
         m.set(ContainerLayout.U32, 0, entries.length);
-        for (int i = 0; i < entries.length; i++) {
-            m.set(ContainerLayout.U64, 4 + 16L * i, entries[i][0]);
-            m.set(ContainerLayout.U32, 12 + 16L * i, (int) entries[i][1]);
-            m.set(ContainerLayout.U32, 16 + 16L * i, (int) entries[i][2]);
+        int n = entries.length;
+        for (int i = 0; i < n; i++) {
+            m.set(ContainerLayout.U64, 4 + 8L * i, entries[i][0]);
+            m.set(ContainerLayout.U32, 4 + 8L * n + 4L * i, (int) entries[i][1]);
+            m.set(ContainerLayout.U32, 4 + 12L * n + 4L * i, (int) entries[i][2]);
         }
         return m;
     }
@@ -206,34 +207,34 @@ class ContainerReaderTest {
         MemorySegment tooMany = nesting(0, new long[] { REGS, 0, 0 });
         tooMany.set(ContainerLayout.U32, 0, 2);
         ErrnoException count = invalid(() -> ContainerLayout.parseNesting(tooMany, any));
-        assertThat(count.getMessage()).contains("count");
+        assertThat(count.getMessage()).contains("num");
         assertThat(count.value()).isEqualTo(2L);
         MemorySegment hugeCount = nesting(0);
         hugeCount.set(ContainerLayout.U32, 0, -1);
         assertThat(invalid(() -> ContainerLayout.parseNesting(hugeCount, any)).value()).isEqualTo(0xffff_ffffL);
         assertThat(invalid(() -> ContainerLayout.parseNesting(MemorySegment.NULL, any)).getMessage())
-                .contains("count");
+                .contains("num");
 
         ErrnoException offset = invalid(() -> ContainerLayout.parseNesting(nesting(8, new long[] { REGS, 0, 9 }), any));
-        assertThat(offset.getMessage()).contains("entry[0].offset");
+        assertThat(offset.getMessage()).contains("offsets[0]");
         assertThat(offset.value()).isEqualTo(9L);
         ErrnoException size = invalid(() -> ContainerLayout.parseNesting(
                 nesting(8, new long[] { REGS, 4, 0 }, new long[] { REGS, 5, 4 }), any));
-        assertThat(size.getMessage()).contains("entry[1].size");
+        assertThat(size.getMessage()).contains("sizes[1]");
         // offset + size wraps a u32 but not the parser's 64-bit arithmetic
         ErrnoException overflow = invalid(() -> ContainerLayout.parseNesting(
                 nesting(8, new long[] { REGS, 0xffff_fff0L, 0x20 }), any));
-        assertThat(overflow.getMessage()).contains("entry[0].offset");
+        assertThat(overflow.getMessage()).contains("offsets[0]");
         ErrnoException overflow2 = invalid(() -> ContainerLayout.parseNesting(
                 nesting(8, new long[] { REGS, 0xffff_fff9L, 0x7 }), any));
-        assertThat(overflow2.getMessage()).contains("entry[0].size");
+        assertThat(overflow2.getMessage()).contains("sizes[0]");
         ErrnoException overlap = invalid(() -> ContainerLayout.parseNesting(
                 nesting(8, new long[] { REGS, 4, 0 }, new long[] { HDR10, 4, 3 }), any));
-        assertThat(overlap.getMessage()).contains("entry[1].offset").contains("overlaps entry[0]");
+        assertThat(overlap.getMessage()).contains("offsets[1]").contains("overlaps entry 0");
         assertThat(overlap.value()).isEqualTo(3L);
         ErrnoException format = invalid(() -> ContainerLayout.parseNesting(
                 nesting(8, new long[] { REGS, 4, 0 }, new long[] { HDR10, 4, 4 }), FormatPolicy.only(REGS)));
-        assertThat(format.getMessage()).contains("entry[1].format");
+        assertThat(format.getMessage()).contains("formats[1]");
 
         // adjacent and empty entries are fine
         List<ContainerEntry> ok = ContainerLayout.parseNesting(

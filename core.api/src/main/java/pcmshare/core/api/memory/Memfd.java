@@ -27,7 +27,16 @@ import java.util.Set;
  * <li>anything on a closed handle: EBADF.</li>
  * </ul>
  * Where the kernel would let a process crash, pcmshare refuses instead: mappings
- * never extend past the current size (EINVAL), so no access can raise SIGBUS.
+ * never extend past the current size (EINVAL), and {@link #resize} below the end of a
+ * live mapping made through any handle on the same memory is EBUSY (unless
+ * {@link Seal#SHRINK} refuses it first, EPERM), so no access to a mapping can raise
+ * SIGBUS. Memory received from another process must carry {@link Seal#SHRINK} before
+ * it is mapped, as the kernel's udmabuf requires: that process can shrink it otherwise.
+ *
+ * <p>Each call pins the descriptor for its duration (the kernel's fdget/fdput): a
+ * {@link #close()} racing a call marks the handle closed at once, and the descriptor
+ * is closed when the last call in flight returns, so no call ever acts on another file
+ * that reused the number.
  */
 public interface Memfd extends AutoCloseable {
 
@@ -40,7 +49,10 @@ public interface Memfd extends AutoCloseable {
     /** The current size in bytes. */
     long size();
 
-    /** ftruncate(2): sets the size; new bytes read as zero. */
+    /**
+     * ftruncate(2): sets the size; new bytes read as zero. EBUSY below the end of a live
+     * mapping of this memory.
+     */
     void resize(long newSize);
 
     /** F_ADD_SEALS with these seals; adding seals already present is allowed (idempotent). */
@@ -89,7 +101,11 @@ public interface Memfd extends AutoCloseable {
     /** The native file descriptor, when there is one. */
     OptionalInt fd();
 
-    /** Closes this handle; idempotent. Other handles and mappings are unaffected. */
+    /**
+     * Closes this handle; idempotent. Other handles and mappings are unaffected; a call
+     * in flight on another thread finishes on this memory, and the descriptor is closed
+     * when it returns.
+     */
     @Override
     void close();
 }

@@ -25,7 +25,12 @@ public enum Seal {
      * writable mappings made before the seal keep working.
      */
     FUTURE_WRITE(0x0010),
-    /** F_SEAL_EXEC: the exec bits of the file mode may not change. pcmshare never sets a mode. */
+    /**
+     * F_SEAL_EXEC: the exec bits of the file mode may not change. Memory made by
+     * {@link MemfdFactory} is executable (as memfd_create without MFD_NOEXEC_SEAL), so
+     * adding this seal also adds SHRINK, GROW, WRITE and FUTURE_WRITE, as the kernel
+     * does ("W^X from the start").
+     */
     EXEC(0x0020);
 
     /** Every seal bit the kernel knows; anything else is EINVAL. */

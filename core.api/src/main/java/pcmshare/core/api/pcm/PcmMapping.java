@@ -10,7 +10,11 @@ import pcmshare.core.api.memory.SharedMemory;
  */
 public interface PcmMapping extends AutoCloseable {
 
-    /** The ring buffer memory; this mapping holds one reference on it. */
+    /**
+     * This mapping's own handle on the ring buffer memory: it holds one reference, which
+     * {@link #close()} (or releasing the handle) drops; it cannot drop anyone else's, and
+     * its memfd, if any, cannot resize or reseal the ring.
+     */
     SharedMemory memory();
 
     /** Unmaps: releases the reference. Idempotent. */

@@ -27,7 +27,9 @@ public interface PeriodListener {
 
     /**
      * The stream stopped (drop, drain done, xrun, close) or its card went away:
-     * no period will elapse until it is prepared and started again.
+     * no period will elapse until it is prepared and started again. Also called,
+     * once, when the handle that registered the listener is closed or revoked while
+     * the stream goes on: the listener goes with its handle and hears no more.
      *
      * @param substream the substream
      * @param state     the state it stopped in

@@ -24,6 +24,8 @@ public abstract class HeldExport {
     private final long id;
     private final long byteSize;
     private final List<Handle> handles = new ArrayList<>();
+    /** Set once, when the last handle closed: nothing opens it again (its memory is gone). */
+    private boolean released;
 
     /**
      * @param exporter the exporter instance that made it; imports through any other
@@ -83,8 +85,17 @@ public abstract class HeldExport {
     /** Called once, without the export's lock, when the last handle has closed. */
     protected abstract void released();
 
-    /** A handle for a further holder; the first one comes from the backend's export. */
+    /**
+     * A handle for a further holder; the first one comes from the backend's export.
+     *
+     * @throws ErrnoException EBADF once the last handle has closed: a released export
+     *         stays released, as a freed dma-buf cannot be installed again
+     */
     public final synchronized SharedHandle open(String holder) {
+        if (released) {
+            throw new ErrnoException(Errno.EBADF, "open", "released", holder,
+                    type + " export #" + id + " was released by its last holder");
+        }
         Handle h = new Handle(holder == null ? "" : holder);
         handles.add(h);
         return h;
@@ -114,7 +125,10 @@ public abstract class HeldExport {
     private void close(Handle h) {
         boolean last;
         synchronized (this) {
-            last = handles.remove(h) && handles.isEmpty();
+            last = handles.remove(h) && handles.isEmpty() && !released;
+            if (last) {
+                released = true;
+            }
         }
         if (last) {
             released();

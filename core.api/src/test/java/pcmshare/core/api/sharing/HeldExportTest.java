@@ -76,4 +76,18 @@ class HeldExportTest {
         assertThat(e.errno()).isEqualTo(Errno.EINVAL);
         assertThat(e.getMessage()).contains("'test'").contains("'shmem'");
     }
+
+    @Test
+    void releasedExport_cannotBeOpenedAgain_soItsReleaseRunsOnce() {
+        Thing thing = new Thing();
+        thing.open("server").close();
+        assertThat(releases).hasValue(1);
+
+        ErrnoException e = catchThrowableOfType(ErrnoException.class, () -> thing.open("late"));
+        assertThat(e).as("open after the last close").isNotNull();
+        assertThat(e.errno()).isEqualTo(Errno.EBADF);
+        assertThat(e).hasMessageContaining("open").hasMessageContaining("released");
+        assertThat(thing.refCount()).isZero();
+        assertThat(releases).hasValue(1);
+    }
 }

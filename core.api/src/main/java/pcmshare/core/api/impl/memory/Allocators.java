@@ -1,7 +1,5 @@
 package pcmshare.core.api.impl.memory;
 
-import pcmshare.core.api.errno.Errno;
-import pcmshare.core.api.errno.ErrnoException;
 import pcmshare.core.api.memory.MemfdFactory;
 import pcmshare.core.api.memory.MemoryAllocator;
 import pcmshare.core.api.memory.SharedMemory;
@@ -26,7 +24,7 @@ public final class Allocators {
 
     /** Memory from memfds made by this factory, mapped shared. */
     public static MemoryAllocator memfd(MemfdFactory factory) {
-        return (name, byteSize) -> MemfdSharedMemory.allocate(factory, name, byteSize);
+        return (name, byteSize) -> MemoryBacking.memfd(factory, name, byteSize);
     }
 
     /** Kernel memfds on Linux, pure-Java sealable memory elsewhere. */
@@ -45,12 +43,6 @@ public final class Allocators {
     }
 
     private static SharedMemory allocateOffHeap(String name, long byteSize) {
-        if (name == null) {
-            throw new ErrnoException(Errno.EINVAL, "allocate", null, null, "name is null");
-        }
-        if (byteSize <= 0) {
-            throw new ErrnoException(Errno.EINVAL, "allocate", null, byteSize, "size must be positive");
-        }
-        return new OffHeapMemory(name, byteSize);
+        return MemoryBacking.offHeap(name, byteSize);
     }
 }

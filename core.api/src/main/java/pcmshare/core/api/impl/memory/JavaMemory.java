@@ -15,12 +15,13 @@ import pcmshare.core.api.memory.Seal;
  * when the last handle is closed and the last mapping unmapped.
  *
  * <p>Unlike a kernel memfd the bytes cannot move under a mapping: growing past the
- * reserved capacity while mappings exist is refused with ENOMEM. Bytes past the end
- * of a shrunk memory read as zero through old mappings where the kernel would raise
- * SIGBUS.
+ * reserved capacity while mappings exist is refused with ENOMEM. As for the kernel
+ * memfd, shrinking below the end of a live mapping is refused with EBUSY
+ * ({@link MappedExtents}), where the kernel would let the mapping's readers fault.
  */
 final class JavaMemory {
     private static final int WRITE_SEALS = Seal.WRITE.bit() | Seal.FUTURE_WRITE.bit();
+    private static final int EXEC_IMPLIES = Seal.SHRINK.bit() | Seal.GROW.bit() | WRITE_SEALS;
     /** The largest size pcmshare's Java memory accepts, as EFBIG beyond (MAX_LFS_FILESIZE is larger). */
     static final long MAX_SIZE = 1L << 40;
 
@@ -32,6 +33,7 @@ final class JavaMemory {
     private int writableMappings;
     private int mappings;
     private int references;
+    private final MappedExtents extents = new MappedExtents();
 
     JavaMemory(String name, boolean allowSealing) {
         this.name = name;
@@ -84,6 +86,13 @@ final class JavaMemory {
             throw new ErrnoException(Errno.EBUSY, "F_ADD_SEALS", Seal.fromBits(seals), Seal.fromBits(add),
                     writableMappings + " writable shared mapping(s) exist");
         }
+        // mm/memfd.c memfd_add_seals: "SEAL_EXEC implys SEAL_WRITE, making W^X from the start".
+        // Java memory is made as memfd_create makes it without MFD_NOEXEC_SEAL: executable
+        // (mode 0777), so the implication always applies. As in the kernel it comes after the
+        // EBUSY check above, which only an explicit WRITE triggers.
+        if ((add & Seal.EXEC.bit()) != 0) {
+            add |= EXEC_IMPLIES;
+        }
         seals |= add;
     }
 
@@ -102,6 +111,9 @@ final class JavaMemory {
         if (newSize > size && (seals & Seal.GROW.bit()) != 0) {
             throw new ErrnoException(Errno.EPERM, "ftruncate", Seal.fromBits(seals), newSize,
                     "growing from " + size + " is sealed");
+        }
+        if (newSize < size) {
+            extents.checkShrink(name, newSize);
         }
         setSize(newSize);
     }
@@ -207,16 +219,18 @@ final class JavaMemory {
             writableMappings++;
         }
         mappings++;
+        extents.mapped(size);
         references++;
         return new JavaMapping(this, confined ? Arena.ofConfined() : Arena.ofShared(), bytes, size, mapAccess,
                 mayWrite);
     }
 
-    synchronized void unmap(boolean mayWrite) {
+    synchronized void unmap(boolean mayWrite, long mappedSize) {
         if (mayWrite) {
             writableMappings--;
         }
         mappings--;
+        extents.unmapped(mappedSize);
         unreference();
     }
 
@@ -251,7 +265,7 @@ final class JavaMemory {
         public synchronized void close() {
             if (arena.scope().isAlive()) {
                 arena.close();
-                memory.unmap(mayWrite);
+                memory.unmap(mayWrite, segment.byteSize());
             }
         }
     }

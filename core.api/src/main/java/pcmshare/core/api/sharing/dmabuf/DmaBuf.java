@@ -60,7 +60,16 @@ public interface DmaBuf extends AutoCloseable {
      */
     void setName(String name);
 
-    /** The fences guarding the buffer (dmabuf->resv), shared by every reference. */
+    /**
+     * The fences guarding the buffer (dmabuf->resv), shared by every reference, as user
+     * space sees them through the dma-buf file: every fence can be looked at and waited
+     * for, but an importer adds fences only as DMA_BUF_IOCTL_IMPORT_SYNC_FILE does.
+     * {@link Reservation#addFence} with {@link Reservation.Usage#READ} or
+     * {@link Reservation.Usage#WRITE} is the import of a sync file holding that fence
+     * (it only adds, never displacing a fence already there); KERNEL and BOOKKEEP fences
+     * are the exporter's, and adding one here is EPERM, so no importer can make every
+     * other user of the buffer wait.
+     */
     Reservation reservation();
 
     /**

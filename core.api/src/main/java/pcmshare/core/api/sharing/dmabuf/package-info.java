@@ -13,7 +13,7 @@
  * with EBADF.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package pcmshare.core.api.sharing.dmabuf;
 
 import org.osgi.annotation.bundle.Export;

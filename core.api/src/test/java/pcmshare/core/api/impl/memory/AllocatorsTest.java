@@ -36,12 +36,17 @@ class AllocatorsTest {
         }
         fd.addSeals(Set.of(Seal.SHRINK, Seal.GROW));
         assertThat(fd.seals()).containsExactlyInAnyOrder(Seal.SHRINK, Seal.GROW);
-        m.retain();
+        SharedMemory other = m.retain();
         m.release();
         m.release();
         assertThatThrownBy(() -> m.segment().get(ValueLayout.JAVA_INT, 0)).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(m::release).isInstanceOf(ErrnoException.class)
+        assertThat(other.segment().get(ValueLayout.JAVA_INT, 4)).as("the other holder's reference").isEqualTo(77);
+        assertThatThrownBy(m::retain).isInstanceOf(ErrnoException.class)
                 .extracting(e -> ((ErrnoException) e).errno()).isEqualTo(Errno.EBADF);
+        other.release();
+        assertThat(m.refCount()).isZero();
+        assertThatThrownBy(() -> other.segment().get(ValueLayout.JAVA_INT, 0))
+                .isInstanceOf(IllegalStateException.class);
         fd.close();
     }
 

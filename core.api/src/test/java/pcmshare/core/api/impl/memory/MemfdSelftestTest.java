@@ -233,6 +233,24 @@ class MemfdSelftestTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("implementations")
+    @DisplayName("exec_seal: F_SEAL_EXEC on an executable memfd also adds SHRINK, GROW, WRITE and FUTURE_WRITE")
+    void exec_seal_onExecutableMemfd_impliesWriteShrinkGrowSeals(String impl, MemfdFactory f) {
+        try (Memfd fd = newMemfd(f, "kern_memfd_exec_seal", MFD_DEF_SIZE, MFD_CLOEXEC | MFD_ALLOW_SEALING)) {
+            fd.addSeals(seals(Seal.EXEC));
+            assertThat(fd.seals()).containsExactlyInAnyOrder(Seal.EXEC, Seal.SHRINK, Seal.GROW, Seal.WRITE,
+                    Seal.FUTURE_WRITE);
+            assertRead(fd);
+            failWrite(fd);
+            failShrink(fd);
+            failGrow(fd);
+            // SEAL itself is not implied: more seals may still be added
+            fd.addSeals(seals(Seal.SEAL));
+            assertThat(fd.seals()).contains(Seal.SEAL);
+        }
+    }
+
     // ---------------------------------------------------------------- seal_write
 
     @ParameterizedTest(name = "{0}")

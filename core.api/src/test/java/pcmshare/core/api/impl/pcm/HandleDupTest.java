@@ -112,4 +112,25 @@ class HandleDupTest {
         original.close();
         dup.close();
     }
+
+    @Test
+    void closedDup_itsPeriodListenersGoWithIt_theOriginalsStay() {
+        PcmSubstream original = open();
+        original.hwParams(STD);
+        original.prepare();
+        PcmSubstream dup = original.dup();
+        java.util.concurrent.atomic.AtomicInteger dupCalls = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger ownerCalls = new java.util.concurrent.atomic.AtomicInteger();
+        dup.addPeriodListener((view, hwPtr) -> dupCalls.incrementAndGet());
+        original.addPeriodListener((view, hwPtr) -> ownerCalls.incrementAndGet());
+        Rig.write(original, BUFFER);
+        rig.periods(1);
+        assertThat(dupCalls).hasValue(1);
+        dup.close();
+        rig.periods(1);
+        assertThat(dupCalls).as("a closed handle's listener is called no more").hasValue(1);
+        assertThat(ownerCalls).hasValue(2);
+        original.drop();
+        original.close();
+    }
 }

@@ -1,0 +1,147 @@
+package pcmshare.sharing.anondup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static pcmshare.sharing.anondup.Rig.BUFFER;
+import static pcmshare.sharing.anondup.Rig.PERIOD;
+import static pcmshare.sharing.anondup.Rig.STD;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import pcmshare.core.api.errno.Errno;
+import pcmshare.core.api.errno.ErrnoException;
+import pcmshare.core.api.pcm.Direction;
+import pcmshare.core.api.pcm.PcmState;
+import pcmshare.core.api.pcm.PcmSubstream;
+import pcmshare.core.api.pcm.PeriodListener;
+import pcmshare.core.api.pcm.SubstreamView;
+import pcmshare.core.api.sharing.anondup.Preset;
+
+/** What revoking or closing a dup leaves behind: nothing running, nothing registered, nothing shown. */
+class HolderRevokeTest {
+    private final Rig rig = new Rig();
+
+    /** Waits, without sleeping, until {@code t} is parked or has ended. */
+    static void awaitParkedOrDone(Thread t) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (;;) {
+            Thread.State s = t.getState();
+            if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING || s == Thread.State.TERMINATED) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("%s still %s", t.getName(), s).isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void revoke_returnsOnlyWhenNoCallOfTheDupRuns_aCallThatPassedTheCheckNeverLandsAfterwards() throws Exception {
+        PcmSubstream original = rig.prepared(Direction.PLAYBACK, STD);
+        PcmSubstream partner = rig.engine.open(rig.cardId, 0, Direction.PLAYBACK, 1, false);
+        partner.hwParams(STD);
+        partner.prepare();
+        PcmSubstream cap0 = rig.engine.open(rig.cardId, 0, Direction.CAPTURE, 0, false);
+        PcmSubstream cap1 = rig.engine.open(rig.cardId, 0, Direction.CAPTURE, 1, false);
+        for (PcmSubstream c : new PcmSubstream[] { cap0, cap1 }) {
+            c.hwParams(STD);
+            c.prepare();
+        }
+        PcmSubstream dup = rig.backend.dup(original, Preset.FULL, "client");
+
+        // another link holds the global link lock: its driver is being told, and waits
+        CountDownLatch gate = new CountDownLatch(1);
+        rig.card.linkGate = gate;
+        Thread other = Thread.ofPlatform().name("other-link").start(() -> cap0.link(cap1));
+        awaitParkedOrDone(other);
+        // the dup's link passed its permission check and waits for the link lock
+        Thread linker = Thread.ofPlatform().name("dup-link").start(() -> {
+            try {
+                dup.link(partner);
+            } catch (ErrnoException e) {
+                // refused after the end: nothing landed
+            }
+        });
+        awaitParkedOrDone(linker);
+        assertThat(linker.getState()).isEqualTo(Thread.State.WAITING);
+
+        AtomicInteger noticesWhenRevokeReturned = new AtomicInteger(-1);
+        Thread revoker = Thread.ofPlatform().name("revoker").start(() -> {
+            rig.backend.revoke(original, dup);
+            noticesWhenRevokeReturned.set(rig.card.linkNotices.get());
+        });
+        awaitParkedOrDone(revoker);
+        gate.countDown();
+        other.join();
+        linker.join();
+        revoker.join();
+
+        assertThat(noticesWhenRevokeReturned.get())
+                .as("drivers told of links when revoke returned = when everything ended: no call of the dup landed later")
+                .isEqualTo(rig.card.linkNotices.get());
+        Rig.assertRefused(Errno.EPERM, dup::unlink);
+        for (PcmSubstream s : new PcmSubstream[] { original, partner, cap0, cap1 }) {
+            s.close();
+        }
+    }
+
+    private static final class Counting implements PeriodListener {
+        final AtomicInteger periods = new AtomicInteger();
+        final AtomicInteger stops = new AtomicInteger();
+
+        @Override
+        public void periodElapsed(SubstreamView substream, long hwPtr) {
+            periods.incrementAndGet();
+        }
+
+        @Override
+        public void stopped(SubstreamView substream, PcmState state) {
+            stops.incrementAndGet();
+        }
+    }
+
+    @Test
+    void revokedOrClosedDup_isCalledNoMore_itsPeriodListenersGoWithIt() {
+        PcmSubstream original = rig.prepared(Direction.PLAYBACK, STD);
+        original.swParams(original.swParams().withStopThreshold(original.swParams().boundary()));
+        original.write(Rig.frames(BUFFER, 1), BUFFER);
+        HandCard.Stream hw = rig.card.last();
+        PcmSubstream revoked = rig.backend.dup(original, Preset.MONITOR, "revoked");
+        PcmSubstream closed = rig.backend.dup(original, Preset.MONITOR, "closed");
+        Counting a = new Counting();
+        Counting b = new Counting();
+        Counting owners = new Counting();
+        revoked.addPeriodListener(a);
+        closed.addPeriodListener(b);
+        original.addPeriodListener(owners);
+        hw.advance(PERIOD);
+        assertThat(a.periods).hasValue(1);
+        assertThat(b.periods).hasValue(1);
+
+        rig.backend.revoke(original, revoked);
+        closed.close();
+        hw.advance(PERIOD);
+        hw.advance(PERIOD);
+        assertThat(a.periods).as("a revoked dup's listener").hasValue(1);
+        assertThat(b.periods).as("a closed dup's listener").hasValue(1);
+        assertThat(owners.periods).as("the owner's own listener stays").hasValue(3);
+        assertThat(a.stops).as("told once that no period will come").hasValue(1);
+        assertThat(b.stops).hasValue(1);
+        assertThat(owners.stops).hasValue(0);
+        original.drop();
+        original.close();
+    }
+
+    @Test
+    void bufferDup_toString_showsNoStateItMayNotRead() {
+        PcmSubstream original = rig.prepared(Direction.PLAYBACK, STD);
+        PcmSubstream buffer = rig.backend.dup(original, Preset.BUFFER, "client");
+        PcmSubstream monitor = rig.backend.dup(original, Preset.MONITOR, "client");
+        assertThat(original.toString()).contains("PREPARED");
+        assertThat(buffer.toString()).contains("BUFFER").doesNotContain("PREPARED");
+        assertThat(monitor.toString()).as("STATUS may read the state").contains("PREPARED");
+        original.close();
+    }
+}
