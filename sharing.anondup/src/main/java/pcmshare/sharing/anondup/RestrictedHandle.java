@@ -314,21 +314,25 @@ final class RestrictedHandle implements PcmSubstream {
 
     @Override
     public HwSpace hwRefine(HwSpace space) {
-        check(INFO, "hw_refine");
+        begin(INFO, "hw_refine");
         try {
             return inner.hwRefine(space);
         } catch (ErrnoException e) {
             throw failure(e, "hw_refine");
+        } finally {
+            done();
         }
     }
 
     @Override
     public HwParams hwParams(HwSpace space) {
-        check(PARAMS, "hw_params");
+        begin(PARAMS, "hw_params");
         try {
             return inner.hwParams(space);
         } catch (ErrnoException e) {
             throw failure(e, "hw_params");
+        } finally {
+            done();
         }
     }
 
