@@ -87,6 +87,17 @@ class HolderRevokeTest {
         }
     }
 
+    /** Spins (no sleep) until {@code c} reaches {@code n}; fails after 10 s of real time. */
+    private static void awaitCount(AtomicInteger c, int n) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (c.get() < n) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("counted " + c.get() + ", not " + n);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
     private static final class Counting implements PeriodListener {
         final AtomicInteger periods = new AtomicInteger();
         final AtomicInteger stops = new AtomicInteger();
@@ -117,13 +128,18 @@ class HolderRevokeTest {
         closed.addPeriodListener(b);
         original.addPeriodListener(owners);
         hw.advance(PERIOD);
-        assertThat(a.periods).hasValue(1);
-        assertThat(b.periods).hasValue(1);
+        // listeners run on their handle's own thread: wait until each has heard
+        awaitCount(a.periods, 1);
+        awaitCount(b.periods, 1);
+        awaitCount(owners.periods, 1);
 
         rig.backend.revoke(original, revoked);
         closed.close();
         hw.advance(PERIOD);
         hw.advance(PERIOD);
+        awaitCount(owners.periods, 3);
+        awaitCount(a.stops, 1);
+        awaitCount(b.stops, 1);
         assertThat(a.periods).as("a revoked dup's listener").hasValue(1);
         assertThat(b.periods).as("a closed dup's listener").hasValue(1);
         assertThat(owners.periods).as("the owner's own listener stays").hasValue(3);

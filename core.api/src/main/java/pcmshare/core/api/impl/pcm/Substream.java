@@ -143,9 +143,11 @@ final class Substream implements PcmSubstream {
     /** Handles on this substream ({@link SubstreamHandle}); the last one to close closes it. */
     int handles = 1;
 
-    static final PeriodListener[] NO_PERIOD_LISTENERS = {};
+    static final ListenerSlot[] NO_PERIOD_LISTENERS = {};
     /** Copied on change so that the period path reads it without allocating. */
-    volatile PeriodListener[] periodListeners = NO_PERIOD_LISTENERS;
+    volatile ListenerSlot[] periodListeners = NO_PERIOD_LISTENERS;
+    /** Listeners registered on the substream itself rather than through a handle (the core's own tests). */
+    final ListenerDispatch directListeners;
 
     Substream(Card card, int device, Direction direction, int subdevice, HwConstraints constraints,
             MemoryAllocator allocator, long pointerLimit, boolean nonBlocking) {
@@ -161,6 +163,7 @@ final class Substream implements PcmSubstream {
         this.nonBlocking = nonBlocking;
         this.group = new SubstreamGroup(this);
         this.waitTimer = clock.newTimer(() -> Waits.wakeFromTimer(this));
+        this.directListeners = new ListenerDispatch(this, "substream");
     }
 
     /** Second step of open: the driver gets its runtime and hands back its ops. */
@@ -499,12 +502,12 @@ final class Substream implements PcmSubstream {
 
     @Override
     public void addPeriodListener(PeriodListener listener) {
-        DriverRuntime.addPeriodListener(this, listener);
+        directListeners.add(listener, "add_period_listener");
     }
 
     @Override
     public boolean removePeriodListener(PeriodListener listener) {
-        return DriverRuntime.removePeriodListener(this, listener);
+        return directListeners.remove(listener);
     }
 
     // ---------------------------------------------------------------- handles, close, disconnect: Release

@@ -5,7 +5,6 @@ import static pcmshare.core.api.errno.Errno.EBADF;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Arrays;
 import java.util.Set;
 
 import pcmshare.core.api.errno.ErrnoException;
@@ -42,12 +41,12 @@ final class SubstreamHandle implements PcmSubstream {
 
     private final Substream substream;
     private volatile boolean closed;
-    /** The period listeners registered through this handle; they go with it. Guarded by this. */
-    private PeriodListener[] listeners = NO_LISTENERS;
-    private static final PeriodListener[] NO_LISTENERS = {};
+    /** The period listeners registered through this handle and the thread that runs them; they go with it. */
+    private final ListenerDispatch listeners;
 
     SubstreamHandle(Substream substream) {
         this.substream = substream;
+        this.listeners = new ListenerDispatch(substream, "handle");
     }
 
     /** The substream behind a handle the core made, or null for any other handle. */
@@ -84,34 +83,20 @@ final class SubstreamHandle implements PcmSubstream {
     /**
      * Closes this handle, and with it the period listeners registered through it: a
      * closed (or revoked) holder is called no more, and its listeners no longer keep its
-     * classes alive. Each is told {@link PeriodListener#stopped} once, as on a stop,
-     * since no period will reach it any more: by the substream's close when this was
-     * the last handle, else here.
+     * classes alive once their thread has ended. Each is told {@link PeriodListener#stopped}
+     * once, as on a stop, since no period will reach it any more: by the substream's close
+     * when this was the last handle, else here, on the listeners' own thread (never on
+     * the closing one, which may be the owner revoking a holder). A listener call under
+     * way when this returns may still finish; none starts after but that last one.
      */
     @Override
     public void close() {
-        PeriodListener[] mine;
-        synchronized (this) {
-            if (!CLOSED.compareAndSet(this, false, true)) {
-                return;
-            }
-            mine = listeners;
-            listeners = NO_LISTENERS;
-        }
-        substream.releaseHandle();
-        if (mine.length == 0) {
+        if (!CLOSED.compareAndSet(this, false, true)) {
             return;
         }
+        substream.releaseHandle();
         boolean streamGoesOn = substream.handles() > 0;
-        for (PeriodListener l : mine) {
-            if (substream.removePeriodListener(l) && streamGoesOn) {
-                try {
-                    l.stopped(substream.view(), substream.state());
-                } catch (RuntimeException ignored) {
-                    // as on the period path: one listener's failure stops nothing
-                }
-            }
-        }
+        listeners.retireAll(streamGoesOn ? substream.state() : null, true);
     }
 
     @Override
@@ -315,33 +300,20 @@ final class SubstreamHandle implements PcmSubstream {
     }
 
     @Override
-    public synchronized void addPeriodListener(PeriodListener listener) {
-        // under this handle's monitor, so that a concurrent close removes what was added
-        open("add_period_listener").addPeriodListener(listener);
-        for (PeriodListener l : listeners) {
-            if (l == listener) {
-                return;
-            }
-        }
-        PeriodListener[] grown = Arrays.copyOf(listeners, listeners.length + 1);
-        grown[listeners.length] = listener;
-        listeners = grown;
+    public void addPeriodListener(PeriodListener listener) {
+        open("add_period_listener");
+        // refused EBADF by the dispatch too when a close got in between
+        listeners.add(listener, "add_period_listener");
     }
 
     @Override
     public boolean removePeriodListener(PeriodListener listener) {
-        synchronized (this) {
-            for (int i = 0; i < listeners.length; i++) {
-                if (listeners[i] == listener) {
-                    PeriodListener[] shrunk = new PeriodListener[listeners.length - 1];
-                    System.arraycopy(listeners, 0, shrunk, 0, i);
-                    System.arraycopy(listeners, i + 1, shrunk, i, listeners.length - i - 1);
-                    listeners = shrunk;
-                    break;
-                }
-            }
-        }
         // allowed after close, as on the substream itself
-        return substream.removePeriodListener(listener);
+        return listeners.remove(listener);
+    }
+
+    /** No listener of this handle has an event waiting or is being called (tests wait for it). */
+    boolean listenersIdle() {
+        return listeners.idle();
     }
 }

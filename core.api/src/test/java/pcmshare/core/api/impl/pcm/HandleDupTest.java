@@ -125,9 +125,11 @@ class HandleDupTest {
         original.addPeriodListener((view, hwPtr) -> ownerCalls.incrementAndGet());
         Rig.write(original, BUFFER);
         rig.periods(1);
+        Rig.awaitListeners(dup, original);
         assertThat(dupCalls).hasValue(1);
         dup.close();
         rig.periods(1);
+        Rig.awaitListeners(dup, original);
         assertThat(dupCalls).as("a closed handle's listener is called no more").hasValue(1);
         assertThat(ownerCalls).hasValue(2);
         original.drop();
