@@ -166,4 +166,23 @@ class HolderRevokeTest {
         assertThat(monitor.toString()).as("STATUS may read the state").contains("PREPARED");
         original.close();
     }
+
+    /** O_NONBLOCK is the dup's own open file's: setting it on a FULL dup leaves the owner's handle blocking. */
+    @Test
+    void fFlags_aDupsNonBlockIsItsOwn_theOwnersModeIsUntouched() {
+        PcmSubstream original = rig.prepared(Direction.PLAYBACK, STD);
+        PcmSubstream dup = rig.backend.dup(original, Preset.FULL, "client");
+        dup.setNonBlocking(true);
+        assertThat(dup.isNonBlocking()).isTrue();
+        assertThat(original.isNonBlocking()).as("the owner's mode").isFalse();
+        original.write(Rig.frames(BUFFER, 1), BUFFER);
+        Rig.assertRefused(Errno.EAGAIN, () -> dup.write(Rig.frames(PERIOD, 1), PERIOD));
+        original.setNonBlocking(true);
+        dup.setNonBlocking(false);
+        assertThat(dup.isNonBlocking()).isFalse();
+        Rig.assertRefused(Errno.EAGAIN, () -> original.write(Rig.frames(PERIOD, 1), PERIOD));
+        dup.close();
+        original.drop();
+        original.close();
+    }
 }

@@ -33,7 +33,11 @@ public interface PcmSubstream extends AutoCloseable {
     /** What this substream's hardware accepts. */
     HwConstraints constraints();
 
-    /** Non-blocking mode (O_NONBLOCK): transfers and drain return EAGAIN instead of waiting. */
+    /**
+     * Non-blocking mode (O_NONBLOCK): transfers and drain return EAGAIN instead of
+     * waiting. The mode is this handle's, as the kernel keeps it per open file: a
+     * {@link #dup()} starts in its parent's mode and changes only its own.
+     */
     void setNonBlocking(boolean nonBlocking);
 
     boolean isNonBlocking();

@@ -90,6 +90,7 @@ final class Substream implements PcmSubstream {
     final LinkView linkView = new LinkView(this);
     /** Written under {@link SubstreamGroup#LINKS}, the group lock and this stream lock; stable under any of them. */
     volatile SubstreamGroup group;
+    /** The mode of calls made on the substream itself; a handle has its own ({@link SubstreamHandle}). */
     private volatile boolean nonBlocking;
 
     PcmOps ops;
@@ -366,7 +367,12 @@ final class Substream implements PcmSubstream {
 
     @Override
     public void drain() {
-        PcmDrain.drain(this);
+        PcmDrain.drain(this, nonBlocking);
+    }
+
+    /** Drain as a handle in the given O_NONBLOCK mode asks it. */
+    void drain(boolean nonBlock) {
+        PcmDrain.drain(this, nonBlock);
     }
 
     // ---------------------------------------------------------------- links: LinkGroups
@@ -400,22 +406,40 @@ final class Substream implements PcmSubstream {
 
     @Override
     public long write(MemorySegment src, long frames) {
-        return Transfer.xfer(this, src, null, frames, true, "write");
+        return write(src, frames, nonBlocking);
     }
 
     @Override
     public long write(MemorySegment[] channelData, long frames) {
-        return Transfer.xfer(this, null, channelData, frames, false, "write");
+        return write(channelData, frames, nonBlocking);
     }
 
     @Override
     public long read(MemorySegment dst, long frames) {
-        return Transfer.xfer(this, dst, null, frames, true, "read");
+        return read(dst, frames, nonBlocking);
     }
 
     @Override
     public long read(MemorySegment[] channelData, long frames) {
-        return Transfer.xfer(this, null, channelData, frames, false, "read");
+        return read(channelData, frames, nonBlocking);
+    }
+
+    // the same, as a handle in the given O_NONBLOCK mode asks them
+
+    long write(MemorySegment src, long frames, boolean nonBlock) {
+        return Transfer.xfer(this, src, null, frames, true, "write", nonBlock);
+    }
+
+    long write(MemorySegment[] channelData, long frames, boolean nonBlock) {
+        return Transfer.xfer(this, null, channelData, frames, false, "write", nonBlock);
+    }
+
+    long read(MemorySegment dst, long frames, boolean nonBlock) {
+        return Transfer.xfer(this, dst, null, frames, true, "read", nonBlock);
+    }
+
+    long read(MemorySegment[] channelData, long frames, boolean nonBlock) {
+        return Transfer.xfer(this, null, channelData, frames, false, "read", nonBlock);
     }
 
     @Override

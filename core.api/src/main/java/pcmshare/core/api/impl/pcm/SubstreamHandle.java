@@ -41,11 +41,22 @@ final class SubstreamHandle implements PcmSubstream {
 
     private final Substream substream;
     private volatile boolean closed;
+    /**
+     * O_NONBLOCK of this handle alone, as the kernel keeps it in the open file's
+     * f_flags: one holder's mode never changes whether another's calls block.
+     */
+    private volatile boolean nonBlocking;
     /** The period listeners registered through this handle and the thread that runs them; they go with it. */
     private final ListenerDispatch listeners;
 
+    /** The first handle, in the mode the substream was opened with. */
     SubstreamHandle(Substream substream) {
+        this(substream, substream.isNonBlocking());
+    }
+
+    private SubstreamHandle(Substream substream, boolean nonBlocking) {
         this.substream = substream;
+        this.nonBlocking = nonBlocking;
         this.listeners = new ListenerDispatch(substream, "handle");
     }
 
@@ -77,7 +88,8 @@ final class SubstreamHandle implements PcmSubstream {
     public PcmSubstream dup() {
         Substream s = open("dup");
         s.retainHandle();
-        return new SubstreamHandle(s);
+        // a new open file, in the mode of the handle it was made from
+        return new SubstreamHandle(s, nonBlocking);
     }
 
     /**
@@ -131,12 +143,13 @@ final class SubstreamHandle implements PcmSubstream {
 
     @Override
     public void setNonBlocking(boolean nonBlocking) {
-        open("nonblock").setNonBlocking(nonBlocking);
+        open("nonblock");
+        this.nonBlocking = nonBlocking;
     }
 
     @Override
     public boolean isNonBlocking() {
-        return substream.isNonBlocking();
+        return nonBlocking;
     }
 
     @Override
@@ -186,7 +199,7 @@ final class SubstreamHandle implements PcmSubstream {
 
     @Override
     public void drain() {
-        open("drain").drain();
+        open("drain").drain(nonBlocking);
     }
 
     @Override
@@ -211,22 +224,22 @@ final class SubstreamHandle implements PcmSubstream {
 
     @Override
     public long write(MemorySegment src, long frames) {
-        return open("write").write(src, frames);
+        return open("write").write(src, frames, nonBlocking);
     }
 
     @Override
     public long write(MemorySegment[] channels, long frames) {
-        return open("write").write(channels, frames);
+        return open("write").write(channels, frames, nonBlocking);
     }
 
     @Override
     public long read(MemorySegment dst, long frames) {
-        return open("read").read(dst, frames);
+        return open("read").read(dst, frames, nonBlocking);
     }
 
     @Override
     public long read(MemorySegment[] channels, long frames) {
-        return open("read").read(channels, frames);
+        return open("read").read(channels, frames, nonBlocking);
     }
 
     @Override
