@@ -40,6 +40,8 @@ final class ListenerSlot {
     private long lost;
     /** No longer registered: posts are ignored; the dispatcher drops the slot once its queue is empty. */
     private boolean retired;
+    /** Calls that threw; read and written by the dispatcher thread only. */
+    private long failures;
 
     ListenerSlot(PeriodListener listener, Substream substream, ListenerDispatch dispatch) {
         this.listener = listener;
@@ -136,9 +138,14 @@ final class ListenerSlot {
                 listener.stopped(view, STATES[(int) value]);
             }
         } catch (Throwable t) {
-            // whatever a listener throws (an Error too) is its own failure: reported, and the core goes on
-            LOG.log(Level.WARNING, "period listener " + listener + " of " + substream.name() + " threw from "
-                    + (kind == PERIOD ? "periodElapsed" : "stopped") + ": " + t, t);
+            // whatever a listener throws (an Error too) is its own failure: reported, and the core goes on;
+            // a listener that throws on every period is reported at the 1st, 2nd, 4th, 8th... failure, so
+            // that it cannot flood the log
+            failures++;
+            if ((failures & (failures - 1)) == 0) {
+                LOG.log(Level.WARNING, "period listener " + listener + " of " + substream.name() + " threw from "
+                        + (kind == PERIOD ? "periodElapsed" : "stopped") + " (failure " + failures + "): " + t, t);
+            }
         }
         return true;
     }

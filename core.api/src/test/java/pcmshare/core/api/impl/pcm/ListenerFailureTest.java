@@ -110,4 +110,46 @@ class ListenerFailureTest {
         }
     }
 
+
+    /** A listener that throws on every period is reported at its 1st, 2nd, 4th, 8th... failure: it cannot flood the log. */
+    @Test
+    void periodListener_throwingOnEveryPeriod_isReportedAtPowersOfTwo() {
+        List<LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getThrown() instanceof ListenerError) {
+                    records.add(r);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger log = Logger.getLogger("pcmshare.core.api");
+        log.addHandler(capture);
+        try (Rig rig = new Rig()) {
+            Substream s = rig.running(CAPTURE, 0);
+            s.swParams(s.swParams().withStopThreshold(s.swParams().boundary()));
+            s.addPeriodListener((view, hwPtr) -> {
+                throw new ListenerError("every period");
+            });
+            for (int i = 0; i < 9; i++) {
+                rig.periods(1);
+                Rig.awaitListeners(s);
+            }
+            assertThat(records).extracting(LogRecord::getMessage)
+                    .hasSize(4)
+                    .allSatisfy(m -> assertThat(m).contains(s.name()).contains("periodElapsed"))
+                    .anySatisfy(m -> assertThat(m).contains("failure 8"));
+            s.close();
+        } finally {
+            log.removeHandler(capture);
+        }
+    }
 }
