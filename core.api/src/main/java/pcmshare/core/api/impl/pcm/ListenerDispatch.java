@@ -66,6 +66,9 @@ final class ListenerDispatch implements Runnable {
             thread = Thread.ofPlatform().daemon().name(threadName).unstarted(this);
             wakeTarget = thread;
             thread.start();
+        } else {
+            // a period may have been posted to the slot before the thread could see it
+            wake();
         }
     }
 
