@@ -77,6 +77,48 @@ class ListenerIsolationTest {
         }
     }
 
+    /**
+     * Marking, waking and delivering allocate nothing in steady state: neither the
+     * thread that reports periods nor the handle's listener thread.
+     */
+    @Test
+    void periodListener_steadyState_allocatesNothingOnTheClockThreadNorTheListenerThread() {
+        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+                .getThreadMXBean();
+        try (Rig rig = new Rig()) {
+            PcmSubstream h = runningCapture(rig, rig.cardId);
+            // the toy's own timer makes a one-shot per period: the hardware is moved by hand instead
+            ToyCard.Stream hw = rig.hw();
+            PcmSubstream[] handles = {h};
+            long[] heard = new long[1];
+            long[] listenerThread = new long[1];
+            h.addPeriodListener((view, hwPtr) -> {
+                heard[0] = hwPtr;
+                listenerThread[0] = Thread.currentThread().threadId();
+            });
+            int periods = 10_000;
+            long onClock = 0;
+            long onListener = 0;
+            for (int round = 0; round < 2; round++) {
+                // the first round warms up; the second is measured
+                hw.advance(PERIOD);
+                Rig.awaitListeners(handles);
+                long clockBefore = bean.getCurrentThreadAllocatedBytes();
+                long listenerBefore = bean.getThreadAllocatedBytes(listenerThread[0]);
+                for (int i = 0; i < periods; i++) {
+                    hw.advance(PERIOD);
+                    Rig.awaitListeners(handles);
+                }
+                onClock = bean.getCurrentThreadAllocatedBytes() - clockBefore;
+                onListener = bean.getThreadAllocatedBytes(listenerThread[0]) - listenerBefore;
+            }
+            assertThat(heard[0]).isEqualTo(h.status().hwPtr());
+            assertThat(onClock).as("bytes on the clock thread for %d periods", periods).isLessThan(periods / 10);
+            assertThat(onListener).as("bytes on the listener thread for %d periods", periods).isLessThan(periods / 10);
+            h.close();
+        }
+    }
+
     private static void awaitUninterruptibly(CountDownLatch latch) {
         boolean interrupted = false;
         for (;;) {
