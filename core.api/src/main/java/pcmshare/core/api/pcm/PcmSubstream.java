@@ -231,8 +231,11 @@ public interface PcmSubstream extends AutoCloseable {
     // ---- period listeners ------------------------------------------------------
 
     /**
-     * Registers a listener told of each period-elapsed update and of each stop.
-     * Registering the same listener twice has no effect.
+     * Registers a listener told of each period-elapsed update and of each stop, on
+     * this handle's own listener thread, never on the thread that paces the
+     * hardware nor under the stream lock ({@link PeriodListener} says when calls
+     * come and what a slow or failing listener affects: only its own handle's
+     * listeners). Registering the same listener twice has no effect.
      *
      * @throws pcmshare.core.api.errno.ErrnoException EBADF when closed, EBADFD
      *         when disconnected, ENOSYS when this implementation has no period hook
