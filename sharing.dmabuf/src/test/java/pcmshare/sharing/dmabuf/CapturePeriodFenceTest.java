@@ -143,6 +143,48 @@ class CapturePeriodFenceTest {
         }
     }
 
+    /**
+     * An importer's fence callback is client code: it never runs on the clock thread
+     * nor under the stream lock, so one that blocks stalls neither the periods nor
+     * the owner's status().
+     */
+    @Test
+    void periodFence_importersBlockingCallback_stallsNeitherTheClockNorTheOwnersStatus() throws Exception {
+        PcmSubstream s = bench.running(Direction.CAPTURE);
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool();
+        try (SharedHandle h = bench.exporter.exportSubstream(s, "server"); DmaBuf buf = bench.exporter.importHandle(h)) {
+            Fence first = buf.periodFence(1);
+            assertThat(first.addCallback(f -> {
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            })).isTrue();
+            try {
+                java.util.concurrent.Future<?> clock = threads.submit(() -> bench.periods(3));
+                assertThat(entered.await(10, TimeUnit.SECONDS)).as("the callback ran").isTrue();
+                try {
+                    clock.get(10, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new AssertionError("the clock thread is stuck in an importer's fence callback", e);
+                }
+                assertThat(threads.submit(() -> s.status().hwPtr()).get(10, TimeUnit.SECONDS))
+                        .isEqualTo(3 * Bench.PERIOD);
+            } finally {
+                // before the buffer is released: its release waits for what the callback holds up
+                release.countDown();
+            }
+            Bench.awaitPeriods(buf, 3);
+        } finally {
+            threads.shutdownNow();
+            s.close();
+        }
+    }
+
     @Test
     void periodFence_pendingWhenTheBufferIsReleased_signalsWithENOENT_andTheCaptureGoesOn() {
         PcmSubstream s = bench.running(Direction.CAPTURE);
