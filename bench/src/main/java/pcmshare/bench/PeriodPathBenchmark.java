@@ -23,6 +23,8 @@ import pcmshare.core.api.pcm.Direction;
 import pcmshare.core.api.pcm.HwParams;
 import pcmshare.core.api.pcm.PcmState;
 import pcmshare.core.api.pcm.PcmSubstream;
+import pcmshare.core.api.pcm.PeriodListener;
+import pcmshare.core.api.pcm.SubstreamView;
 import pcmshare.core.api.pcm.SampleFormat;
 
 /**
@@ -47,7 +49,10 @@ public class PeriodPathBenchmark {
     private PcmEngine engine;
     private PcmSubstream playback;
     private PcmSubstream capture;
+    private PcmSubstream heard;
     private HandCard driver;
+    private HandCard listened;
+    private final CountingListener listener = new CountingListener();
     private long periodNanos;
 
     private final ReentrantLock floorLock = new ReentrantLock();
@@ -76,6 +81,27 @@ public class PeriodPathBenchmark {
         capture.swParams(capture.swParams().withStopThreshold(capture.swParams().boundary()));
         capture.prepare();
         capture.start();
+
+        // a capture with a period listener: the core marks the event and wakes the handle's
+        // listener thread, which runs the listener off this thread
+        listened = new HandCard("bench-listened", 0, 1);
+        String heardId = engine.addCard(listened);
+        heard = engine.open(heardId, 0, Direction.CAPTURE, 0, false);
+        heard.hwParams(p);
+        heard.swParams(heard.swParams().withStopThreshold(heard.swParams().boundary()));
+        heard.prepare();
+        heard.start();
+        heard.addPeriodListener(listener);
+    }
+
+    /** Counts what it hears; allocates nothing. */
+    static final class CountingListener implements PeriodListener {
+        volatile long calls;
+
+        @Override
+        public void periodElapsed(SubstreamView substream, long hwPtr) {
+            calls++;
+        }
     }
 
     @TearDown(Level.Trial)
@@ -85,6 +111,7 @@ public class PeriodPathBenchmark {
         }
         playback.close();
         capture.close();
+        heard.close();
     }
 
     @Benchmark
@@ -100,6 +127,16 @@ public class PeriodPathBenchmark {
     public long capturePeriodElapsed() {
         clock.advance(periodNanos);
         HandCard.Stream s = driver.stream(1);
+        s.pos = (s.pos + PERIOD) % (PERIOD * PERIODS);
+        s.runtime.periodElapsed();
+        return s.runtime.hwPtr();
+    }
+
+    /** As {@link #capturePeriodElapsed} with a period listener on the substream. */
+    @Benchmark
+    public long capturePeriodElapsedWithListener() {
+        clock.advance(periodNanos);
+        HandCard.Stream s = listened.stream(0);
         s.pos = (s.pos + PERIOD) % (PERIOD * PERIODS);
         s.runtime.periodElapsed();
         return s.runtime.hwPtr();

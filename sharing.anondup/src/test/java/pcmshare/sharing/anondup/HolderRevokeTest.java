@@ -87,13 +87,26 @@ class HolderRevokeTest {
         }
     }
 
+    /** Spins (no sleep) until {@code c} reaches {@code n}; fails after 10 s of real time. */
+    private static void awaitCount(AtomicInteger c, int n) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (c.get() < n) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("counted " + c.get() + ", not " + n);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
     private static final class Counting implements PeriodListener {
         final AtomicInteger periods = new AtomicInteger();
         final AtomicInteger stops = new AtomicInteger();
+        final java.util.concurrent.atomic.AtomicLong lastHwPtr = new java.util.concurrent.atomic.AtomicLong();
 
         @Override
         public void periodElapsed(SubstreamView substream, long hwPtr) {
             periods.incrementAndGet();
+            lastHwPtr.set(hwPtr);
         }
 
         @Override
@@ -117,16 +130,25 @@ class HolderRevokeTest {
         closed.addPeriodListener(b);
         original.addPeriodListener(owners);
         hw.advance(PERIOD);
-        assertThat(a.periods).hasValue(1);
-        assertThat(b.periods).hasValue(1);
+        // listeners run on their handle's own thread: wait until each has heard
+        awaitCount(a.periods, 1);
+        awaitCount(b.periods, 1);
+        awaitCount(owners.periods, 1);
 
         rig.backend.revoke(original, revoked);
         closed.close();
         hw.advance(PERIOD);
         hw.advance(PERIOD);
+        // periods heard while the listener was busy come as one call with the newest hw_ptr
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (owners.lastHwPtr.get() < 3 * PERIOD && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        awaitCount(a.stops, 1);
+        awaitCount(b.stops, 1);
         assertThat(a.periods).as("a revoked dup's listener").hasValue(1);
         assertThat(b.periods).as("a closed dup's listener").hasValue(1);
-        assertThat(owners.periods).as("the owner's own listener stays").hasValue(3);
+        assertThat(owners.lastHwPtr).as("the owner's own listener stays").hasValue(3 * PERIOD);
         assertThat(a.stops).as("told once that no period will come").hasValue(1);
         assertThat(b.stops).hasValue(1);
         assertThat(owners.stops).hasValue(0);
@@ -142,6 +164,25 @@ class HolderRevokeTest {
         assertThat(original.toString()).contains("PREPARED");
         assertThat(buffer.toString()).contains("BUFFER").doesNotContain("PREPARED");
         assertThat(monitor.toString()).as("STATUS may read the state").contains("PREPARED");
+        original.close();
+    }
+
+    /** O_NONBLOCK is the dup's own open file's: setting it on a FULL dup leaves the owner's handle blocking. */
+    @Test
+    void fFlags_aDupsNonBlockIsItsOwn_theOwnersModeIsUntouched() {
+        PcmSubstream original = rig.prepared(Direction.PLAYBACK, STD);
+        PcmSubstream dup = rig.backend.dup(original, Preset.FULL, "client");
+        dup.setNonBlocking(true);
+        assertThat(dup.isNonBlocking()).isTrue();
+        assertThat(original.isNonBlocking()).as("the owner's mode").isFalse();
+        original.write(Rig.frames(BUFFER, 1), BUFFER);
+        Rig.assertRefused(Errno.EAGAIN, () -> dup.write(Rig.frames(PERIOD, 1), PERIOD));
+        original.setNonBlocking(true);
+        dup.setNonBlocking(false);
+        assertThat(dup.isNonBlocking()).isFalse();
+        Rig.assertRefused(Errno.EAGAIN, () -> original.write(Rig.frames(PERIOD, 1), PERIOD));
+        dup.close();
+        original.drop();
         original.close();
     }
 }

@@ -46,6 +46,7 @@ class HoldersStressTest {
     private static final int OPERATIONS = 400;
     private static final long SEED = 0x4017_5eedL;
     private static final String THREAD_PREFIX = "hostile-holder-";
+    private static final String LISTENER_THREADS = "pcmshare listeners";
     private static final Preset[] PRESETS = { Preset.MONITOR, Preset.BUFFER, Preset.FULL };
     private static final MemfdFactory MEMFDS = Allocators.memfdFactory();
 
@@ -68,10 +69,26 @@ class HoldersStressTest {
         round(OPERATIONS);
 
         assertThat(faults).as("faults seen by the owner or the holders").isEmpty();
+        awaitNoListenerThreads();
         assertThat(LiveMemory.count()).as("live buffers").isEqualTo(buffers);
         assertThat(openFds()).as("open descriptors in /proc/self/fd").isEqualTo(fds);
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith(THREAD_PREFIX));
         assertThat(ManagementFactory.getThreadMXBean().getThreadCount()).as("threads").isLessThanOrEqualTo(threads);
+    }
+
+    /**
+     * A handle's listener thread ends once its listeners are gone and have heard their
+     * last event; the closes of the round are done, so only that delivery is left.
+     */
+    private static void awaitNoListenerThreads() {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith(LISTENER_THREADS))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("listener threads left: " + Thread.getAllStackTraces().keySet().stream()
+                        .filter(t -> t.getName().startsWith(LISTENER_THREADS)).toList());
+            }
+            Thread.onSpinWait();
+        }
     }
 
     private void round(int operations) throws InterruptedException {
@@ -83,6 +100,7 @@ class HoldersStressTest {
         AtomicReferenceArray<PcmSubstream> dups = new AtomicReferenceArray<>(HOLDERS);
         AtomicBoolean holdersDone = new AtomicBoolean();
         CountDownLatch start = new CountDownLatch(1);
+        CountDownLatch roundOver = new CountDownLatch(1);
 
         Thread ownerThread = Thread.ofPlatform().name(THREAD_PREFIX + "owner").start(() -> {
             try {
@@ -115,7 +133,7 @@ class HoldersStressTest {
                 }
                 for (int n = 0; n < operations; n++) {
                     try {
-                        operate(rig, owner, partner, dups, random);
+                        operate(rig, owner, partner, dups, random, roundOver);
                     } catch (ErrnoException refused) {
                         // a refusal is what a holder may get
                     } catch (Throwable t) {
@@ -130,6 +148,7 @@ class HoldersStressTest {
         }
         holdersDone.set(true);
         ownerThread.join();
+        roundOver.countDown();
         for (int i = 0; i < HOLDERS; i++) {
             PcmSubstream d = dups.getAndSet(i, null);
             if (d != null) {
@@ -153,7 +172,7 @@ class HoldersStressTest {
 
     /** One hostile operation: replace a shared dup (closing or revoking the old one) or use one. */
     private static void operate(Rig rig, PcmSubstream owner, PcmSubstream partner,
-            AtomicReferenceArray<PcmSubstream> dups, SplittableRandom random) {
+            AtomicReferenceArray<PcmSubstream> dups, SplittableRandom random, CountDownLatch roundOver) {
         int slot = random.nextInt(HOLDERS);
         switch (random.nextInt(9)) {
             case 0 -> {
@@ -201,12 +220,7 @@ class HoldersStressTest {
                     d.unlink();
                 }
             });
-            case 5 -> use(dups.get(slot), d -> d.addPeriodListener(new PeriodListener() {
-                @Override
-                public void periodElapsed(pcmshare.core.api.pcm.SubstreamView substream, long hwPtr) {
-                    substream.hwParams();
-                }
-            }));
+            case 5 -> use(dups.get(slot), d -> d.addPeriodListener(hostileListener(d, random.nextInt(4), roundOver)));
             case 6 -> use(dups.get(slot), d -> {
                 d.status();
                 d.avail();
@@ -222,6 +236,35 @@ class HoldersStressTest {
             });
             default -> memfdRace(random);
         }
+    }
+
+    /**
+     * A listener that reads, throws an Error, blocks until the round is over, or
+     * unlinks its dup: none of it may reach the owner, whose I/O paces the clock.
+     */
+    private static PeriodListener hostileListener(PcmSubstream d, int kind, CountDownLatch roundOver) {
+        return new PeriodListener() {
+            @Override
+            public void periodElapsed(pcmshare.core.api.pcm.SubstreamView substream, long hwPtr) {
+                switch (kind) {
+                    case 0 -> substream.hwParams();
+                    case 1 -> throw new AssertionError("a hostile listener's Error");
+                    case 2 -> {
+                        try {
+                            roundOver.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    default -> d.unlink();
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "hostile listener " + kind;
+            }
+        };
     }
 
     /** A memfd of the holder's own, shrunk under its mapping by a dup and closed in any order. */

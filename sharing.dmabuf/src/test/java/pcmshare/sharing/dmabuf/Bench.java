@@ -88,6 +88,21 @@ final class Bench {
         clock.advance(n * PERIOD_NANOS);
     }
 
+    /**
+     * Spins (no sleep) until the export has counted {@code n} periods; fails after
+     * 10 s of real time. The core tells the export on the exporting handle's own
+     * listener thread, after the clock thread has moved on.
+     */
+    static void awaitPeriods(pcmshare.core.api.sharing.dmabuf.DmaBuf buf, long n) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (buf.periodsCompleted() < n) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the export counted " + buf.periodsCompleted() + " periods, not " + n);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
     static ErrnoException refused(ThrowingCallable call) {
         ErrnoException e = catchThrowableOfType(ErrnoException.class, call);
         assertThat(e).as("expected a refusal").isNotNull();

@@ -48,6 +48,7 @@ class CapturePeriodFenceTest {
 
             long t0 = bench.clock.nanoTime();
             bench.periods(1);
+            Bench.awaitPeriods(buf, 1);
             assertThat(first.status()).isEqualTo(FenceStatus.SIGNALLED);
             assertThat(calledAt.get()).as("signalled on the period, not later").isEqualTo(t0 + Bench.PERIOD_NANOS);
             assertThat(buf.periodsCompleted()).isEqualTo(1);
@@ -78,11 +79,13 @@ class CapturePeriodFenceTest {
             // several periods at once: each fence signals, in order
             Fence fifth = buf.periodFence(5);
             bench.periods(3);
+            Bench.awaitPeriods(buf, 5);
             assertThat(fifth.isSignalled()).isTrue();
             assertThat(buf.periodsCompleted()).isEqualTo(5);
             assertThat(buf.periodFence(3).isSignalled()).as("a past period's fence is signalled").isTrue();
             // across the buffer's wrap: the ring holds periods 6..9 after four more
             bench.periods(4);
+            Bench.awaitPeriods(buf, 9);
             assertThat(buf.periodsCompleted()).isEqualTo(9);
             for (long f = 5 * Bench.PERIOD; f < 9 * Bench.PERIOD; f++) {
                 assertThat(frameValue(map.segment(), f)).isEqualTo((byte) f);
@@ -93,13 +96,15 @@ class CapturePeriodFenceTest {
     }
 
     @Test
-    void periodFence_pendingWhenCaptureStops_signalsWithENOENT_andCountingGoesOnAfterRestart() {
+    void periodFence_pendingWhenCaptureStops_signalsWithENOENT_andCountingGoesOnAfterRestart() throws Exception {
         PcmSubstream s = bench.running(Direction.CAPTURE);
         try (SharedHandle h = bench.exporter.exportSubstream(s, "server"); DmaBuf buf = bench.exporter.importHandle(h)) {
             bench.periods(2);
+            Bench.awaitPeriods(buf, 2);
             Fence third = buf.periodFence(3);
             Fence later = buf.periodFence(7);
             s.drop();
+            assertThat(third.await(10, TimeUnit.SECONDS)).as("signalled once the export heard the stop").isTrue();
             assertThat(third.status()).isEqualTo(FenceStatus.ERROR);
             assertThat(third.error()).isEqualTo(Errno.ENOENT);
             assertThat(later.error()).isEqualTo(Errno.ENOENT);
@@ -113,6 +118,7 @@ class CapturePeriodFenceTest {
             Fence next = buf.periodFence(3);
             assertThat(next.isSignalled()).isFalse();
             bench.periods(1);
+            Bench.awaitPeriods(buf, 3);
             assertThat(next.status()).isEqualTo(FenceStatus.SIGNALLED);
             assertThat(buf.periodsCompleted()).isEqualTo(3);
             assertThat(buf.reservation().fences(Usage.WRITE)).extracting(Fence::seqno).containsExactly(4L);
@@ -129,9 +135,52 @@ class CapturePeriodFenceTest {
             Fence first = buf.periodFence(1);
             s.start();
             bench.periods(1);
+            Bench.awaitPeriods(buf, 1);
             assertThat(first.isSignalled()).isTrue();
             assertThat(buf.reservation().fences(Usage.WRITE)).extracting(Fence::seqno).containsExactly(2L);
         } finally {
+            s.close();
+        }
+    }
+
+    /**
+     * An importer's fence callback is client code: it never runs on the clock thread
+     * nor under the stream lock, so one that blocks stalls neither the periods nor
+     * the owner's status().
+     */
+    @Test
+    void periodFence_importersBlockingCallback_stallsNeitherTheClockNorTheOwnersStatus() throws Exception {
+        PcmSubstream s = bench.running(Direction.CAPTURE);
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool();
+        try (SharedHandle h = bench.exporter.exportSubstream(s, "server"); DmaBuf buf = bench.exporter.importHandle(h)) {
+            Fence first = buf.periodFence(1);
+            assertThat(first.addCallback(f -> {
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            })).isTrue();
+            try {
+                java.util.concurrent.Future<?> clock = threads.submit(() -> bench.periods(3));
+                assertThat(entered.await(10, TimeUnit.SECONDS)).as("the callback ran").isTrue();
+                try {
+                    clock.get(10, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new AssertionError("the clock thread is stuck in an importer's fence callback", e);
+                }
+                assertThat(threads.submit(() -> s.status().hwPtr()).get(10, TimeUnit.SECONDS))
+                        .isEqualTo(3 * Bench.PERIOD);
+            } finally {
+                // before the buffer is released: its release waits for what the callback holds up
+                release.countDown();
+            }
+            Bench.awaitPeriods(buf, 3);
+        } finally {
+            threads.shutdownNow();
             s.close();
         }
     }

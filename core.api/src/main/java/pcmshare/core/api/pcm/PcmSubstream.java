@@ -33,7 +33,11 @@ public interface PcmSubstream extends AutoCloseable {
     /** What this substream's hardware accepts. */
     HwConstraints constraints();
 
-    /** Non-blocking mode (O_NONBLOCK): transfers and drain return EAGAIN instead of waiting. */
+    /**
+     * Non-blocking mode (O_NONBLOCK): transfers and drain return EAGAIN instead of
+     * waiting. The mode is this handle's, as the kernel keeps it per open file: a
+     * {@link #dup()} starts in its parent's mode and changes only its own.
+     */
     void setNonBlocking(boolean nonBlocking);
 
     boolean isNonBlocking();
@@ -227,8 +231,11 @@ public interface PcmSubstream extends AutoCloseable {
     // ---- period listeners ------------------------------------------------------
 
     /**
-     * Registers a listener told of each period-elapsed update and of each stop.
-     * Registering the same listener twice has no effect.
+     * Registers a listener told of each period-elapsed update and of each stop, on
+     * this handle's own listener thread, never on the thread that paces the
+     * hardware nor under the stream lock ({@link PeriodListener} says when calls
+     * come and what a slow or failing listener affects: only its own handle's
+     * listeners). Registering the same listener twice has no effect.
      *
      * @throws pcmshare.core.api.errno.ErrnoException EBADF when closed, EBADFD
      *         when disconnected, ENOSYS when this implementation has no period hook

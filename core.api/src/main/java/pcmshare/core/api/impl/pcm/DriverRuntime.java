@@ -7,7 +7,6 @@ import java.util.Arrays;
 
 import pcmshare.core.api.memory.SharedMemory;
 import pcmshare.core.api.pcm.PcmState;
-import pcmshare.core.api.pcm.PeriodListener;
 import pcmshare.core.api.driver.PcmRuntime;
 
 /**
@@ -92,67 +91,54 @@ final class DriverRuntime extends LinkView implements PcmRuntime {
 
     // ---------------------------------------------------------------- period listeners
 
-    static void addPeriodListener(Substream s, PeriodListener listener) {
-        if (listener == null) {
-            throw s.refuse(EINVAL, "add_period_listener", null, "listener is null");
-        }
+    /**
+     * Listeners are slots the core posts to ({@link ListenerSlot}); their own
+     * handle's thread runs them ({@link ListenerDispatch}), never this one.
+     */
+    static void addPeriodListener(Substream s, ListenerSlot slot) {
         s.lockStream();
         try {
             s.checkUsable("add_period_listener");
-            PeriodListener[] old = s.periodListeners;
-            for (PeriodListener l : old) {
-                if (l == listener) {
-                    return;
-                }
-            }
-            PeriodListener[] grown = Arrays.copyOf(old, old.length + 1);
-            grown[old.length] = listener;
+            ListenerSlot[] old = s.periodListeners;
+            ListenerSlot[] grown = Arrays.copyOf(old, old.length + 1);
+            grown[old.length] = slot;
             s.periodListeners = grown;
         } finally {
             s.lock.unlock();
         }
     }
 
-    static boolean removePeriodListener(Substream s, PeriodListener listener) {
+    static void removePeriodListener(Substream s, ListenerSlot slot) {
         s.lockStream();
         try {
-            PeriodListener[] old = s.periodListeners;
+            ListenerSlot[] old = s.periodListeners;
             for (int i = 0; i < old.length; i++) {
-                if (old[i] == listener) {
-                    PeriodListener[] shrunk = new PeriodListener[old.length - 1];
+                if (old[i] == slot) {
+                    ListenerSlot[] shrunk = new ListenerSlot[old.length - 1];
                     System.arraycopy(old, 0, shrunk, 0, i);
                     System.arraycopy(old, i + 1, shrunk, i, old.length - i - 1);
                     s.periodListeners = shrunk;
-                    return true;
+                    return;
                 }
             }
-            return false;
         } finally {
             s.lock.unlock();
         }
     }
 
-    /** Under the stream lock, after hw_ptr moved; allocates nothing. */
+    /** Under the stream lock, after hw_ptr moved: marks and wakes, runs no listener, allocates nothing. */
     private static void firePeriodElapsed(Substream s) {
-        PeriodListener[] ls = s.periodListeners;
+        ListenerSlot[] ls = s.periodListeners;
         for (int i = 0; i < ls.length; i++) {
-            try {
-                ls[i].periodElapsed(s.linkView, s.hwPtr);
-            } catch (RuntimeException ignored) {
-                // one listener's failure must not stop the period path or the others
-            }
+            ls[i].post(ListenerSlot.PERIOD, s.hwPtr);
         }
     }
 
-    /** Under the stream lock, once the state has changed to a stopped one. */
+    /** Under the stream lock, once the state has changed to a stopped one: marks and wakes, as above. */
     static void firePeriodStopped(Substream s) {
-        PeriodListener[] ls = s.periodListeners;
+        ListenerSlot[] ls = s.periodListeners;
         for (int i = 0; i < ls.length; i++) {
-            try {
-                ls[i].stopped(s.linkView, s.state);
-            } catch (RuntimeException ignored) {
-                // as above
-            }
+            ls[i].post(ListenerSlot.STOPPED, s.state.ordinal());
         }
     }
 }

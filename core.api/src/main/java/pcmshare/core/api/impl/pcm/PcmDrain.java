@@ -75,7 +75,8 @@ final class PcmDrain {
         }
     }
 
-    static void drain(Substream s) {
+    /** {@code nonBlocking}: the caller's handle's O_NONBLOCK (file->f_flags). */
+    static void drain(Substream s, boolean nonBlocking) {
         s.lockWithGroup();
         try {
             s.checkUsable("drain");
@@ -86,7 +87,7 @@ final class PcmDrain {
                 PcmActions.releasePauseQuietly(s);
             }
             PcmActions.action(s, DRAIN_INIT, DRAINING);
-            if (s.isNonBlocking()) {
+            if (nonBlocking) {
                 throw s.refuse(EAGAIN, "drain", null, "non-blocking: poll until the state leaves DRAINING");
             }
             for (;;) {

@@ -88,6 +88,8 @@ final class Release {
             }
         } finally {
             s.card.release(s);
+            // listeners registered on the substream itself hear what the close said, then their thread ends
+            s.directListeners.retireAll(null, false);
         }
         if (failure != null) {
             LOG.log(System.Logger.Level.WARNING, "close of " + s + ": closed and given back although a step threw "

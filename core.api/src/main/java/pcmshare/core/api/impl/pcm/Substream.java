@@ -90,6 +90,7 @@ final class Substream implements PcmSubstream {
     final LinkView linkView = new LinkView(this);
     /** Written under {@link SubstreamGroup#LINKS}, the group lock and this stream lock; stable under any of them. */
     volatile SubstreamGroup group;
+    /** The mode of calls made on the substream itself; a handle has its own ({@link SubstreamHandle}). */
     private volatile boolean nonBlocking;
 
     PcmOps ops;
@@ -143,9 +144,11 @@ final class Substream implements PcmSubstream {
     /** Handles on this substream ({@link SubstreamHandle}); the last one to close closes it. */
     int handles = 1;
 
-    static final PeriodListener[] NO_PERIOD_LISTENERS = {};
+    static final ListenerSlot[] NO_PERIOD_LISTENERS = {};
     /** Copied on change so that the period path reads it without allocating. */
-    volatile PeriodListener[] periodListeners = NO_PERIOD_LISTENERS;
+    volatile ListenerSlot[] periodListeners = NO_PERIOD_LISTENERS;
+    /** Listeners registered on the substream itself rather than through a handle (the core's own tests). */
+    final ListenerDispatch directListeners;
 
     Substream(Card card, int device, Direction direction, int subdevice, HwConstraints constraints,
             MemoryAllocator allocator, long pointerLimit, boolean nonBlocking) {
@@ -161,6 +164,7 @@ final class Substream implements PcmSubstream {
         this.nonBlocking = nonBlocking;
         this.group = new SubstreamGroup(this);
         this.waitTimer = clock.newTimer(() -> Waits.wakeFromTimer(this));
+        this.directListeners = new ListenerDispatch(this, "substream");
     }
 
     /** Second step of open: the driver gets its runtime and hands back its ops. */
@@ -363,7 +367,12 @@ final class Substream implements PcmSubstream {
 
     @Override
     public void drain() {
-        PcmDrain.drain(this);
+        PcmDrain.drain(this, nonBlocking);
+    }
+
+    /** Drain as a handle in the given O_NONBLOCK mode asks it. */
+    void drain(boolean nonBlock) {
+        PcmDrain.drain(this, nonBlock);
     }
 
     // ---------------------------------------------------------------- links: LinkGroups
@@ -397,22 +406,40 @@ final class Substream implements PcmSubstream {
 
     @Override
     public long write(MemorySegment src, long frames) {
-        return Transfer.xfer(this, src, null, frames, true, "write");
+        return write(src, frames, nonBlocking);
     }
 
     @Override
     public long write(MemorySegment[] channelData, long frames) {
-        return Transfer.xfer(this, null, channelData, frames, false, "write");
+        return write(channelData, frames, nonBlocking);
     }
 
     @Override
     public long read(MemorySegment dst, long frames) {
-        return Transfer.xfer(this, dst, null, frames, true, "read");
+        return read(dst, frames, nonBlocking);
     }
 
     @Override
     public long read(MemorySegment[] channelData, long frames) {
-        return Transfer.xfer(this, null, channelData, frames, false, "read");
+        return read(channelData, frames, nonBlocking);
+    }
+
+    // the same, as a handle in the given O_NONBLOCK mode asks them
+
+    long write(MemorySegment src, long frames, boolean nonBlock) {
+        return Transfer.xfer(this, src, null, frames, true, "write", nonBlock);
+    }
+
+    long write(MemorySegment[] channelData, long frames, boolean nonBlock) {
+        return Transfer.xfer(this, null, channelData, frames, false, "write", nonBlock);
+    }
+
+    long read(MemorySegment dst, long frames, boolean nonBlock) {
+        return Transfer.xfer(this, dst, null, frames, true, "read", nonBlock);
+    }
+
+    long read(MemorySegment[] channelData, long frames, boolean nonBlock) {
+        return Transfer.xfer(this, null, channelData, frames, false, "read", nonBlock);
     }
 
     @Override
@@ -499,12 +526,12 @@ final class Substream implements PcmSubstream {
 
     @Override
     public void addPeriodListener(PeriodListener listener) {
-        DriverRuntime.addPeriodListener(this, listener);
+        directListeners.add(listener, "add_period_listener");
     }
 
     @Override
     public boolean removePeriodListener(PeriodListener listener) {
-        return DriverRuntime.removePeriodListener(this, listener);
+        return directListeners.remove(listener);
     }
 
     // ---------------------------------------------------------------- handles, close, disconnect: Release

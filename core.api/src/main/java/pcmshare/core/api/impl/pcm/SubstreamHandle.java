@@ -5,7 +5,6 @@ import static pcmshare.core.api.errno.Errno.EBADF;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Arrays;
 import java.util.Set;
 
 import pcmshare.core.api.errno.ErrnoException;
@@ -42,12 +41,23 @@ final class SubstreamHandle implements PcmSubstream {
 
     private final Substream substream;
     private volatile boolean closed;
-    /** The period listeners registered through this handle; they go with it. Guarded by this. */
-    private PeriodListener[] listeners = NO_LISTENERS;
-    private static final PeriodListener[] NO_LISTENERS = {};
+    /**
+     * O_NONBLOCK of this handle alone, as the kernel keeps it in the open file's
+     * f_flags: one holder's mode never changes whether another's calls block.
+     */
+    private volatile boolean nonBlocking;
+    /** The period listeners registered through this handle and the thread that runs them; they go with it. */
+    private final ListenerDispatch listeners;
 
+    /** The first handle, in the mode the substream was opened with. */
     SubstreamHandle(Substream substream) {
+        this(substream, substream.isNonBlocking());
+    }
+
+    private SubstreamHandle(Substream substream, boolean nonBlocking) {
         this.substream = substream;
+        this.nonBlocking = nonBlocking;
+        this.listeners = new ListenerDispatch(substream, "handle");
     }
 
     /** The substream behind a handle the core made, or null for any other handle. */
@@ -78,40 +88,27 @@ final class SubstreamHandle implements PcmSubstream {
     public PcmSubstream dup() {
         Substream s = open("dup");
         s.retainHandle();
-        return new SubstreamHandle(s);
+        // a new open file, in the mode of the handle it was made from
+        return new SubstreamHandle(s, nonBlocking);
     }
 
     /**
      * Closes this handle, and with it the period listeners registered through it: a
      * closed (or revoked) holder is called no more, and its listeners no longer keep its
-     * classes alive. Each is told {@link PeriodListener#stopped} once, as on a stop,
-     * since no period will reach it any more: by the substream's close when this was
-     * the last handle, else here.
+     * classes alive once their thread has ended. Each is told {@link PeriodListener#stopped}
+     * once, as on a stop, since no period will reach it any more: by the substream's close
+     * when this was the last handle, else here, on the listeners' own thread (never on
+     * the closing one, which may be the owner revoking a holder). A listener call under
+     * way when this returns may still finish; none starts after but that last one.
      */
     @Override
     public void close() {
-        PeriodListener[] mine;
-        synchronized (this) {
-            if (!CLOSED.compareAndSet(this, false, true)) {
-                return;
-            }
-            mine = listeners;
-            listeners = NO_LISTENERS;
-        }
-        substream.releaseHandle();
-        if (mine.length == 0) {
+        if (!CLOSED.compareAndSet(this, false, true)) {
             return;
         }
+        substream.releaseHandle();
         boolean streamGoesOn = substream.handles() > 0;
-        for (PeriodListener l : mine) {
-            if (substream.removePeriodListener(l) && streamGoesOn) {
-                try {
-                    l.stopped(substream.view(), substream.state());
-                } catch (RuntimeException ignored) {
-                    // as on the period path: one listener's failure stops nothing
-                }
-            }
-        }
+        listeners.retireAll(streamGoesOn ? substream.state() : null, true);
     }
 
     @Override
@@ -146,12 +143,13 @@ final class SubstreamHandle implements PcmSubstream {
 
     @Override
     public void setNonBlocking(boolean nonBlocking) {
-        open("nonblock").setNonBlocking(nonBlocking);
+        open("nonblock");
+        this.nonBlocking = nonBlocking;
     }
 
     @Override
     public boolean isNonBlocking() {
-        return substream.isNonBlocking();
+        return nonBlocking;
     }
 
     @Override
@@ -201,7 +199,7 @@ final class SubstreamHandle implements PcmSubstream {
 
     @Override
     public void drain() {
-        open("drain").drain();
+        open("drain").drain(nonBlocking);
     }
 
     @Override
@@ -226,22 +224,22 @@ final class SubstreamHandle implements PcmSubstream {
 
     @Override
     public long write(MemorySegment src, long frames) {
-        return open("write").write(src, frames);
+        return open("write").write(src, frames, nonBlocking);
     }
 
     @Override
     public long write(MemorySegment[] channels, long frames) {
-        return open("write").write(channels, frames);
+        return open("write").write(channels, frames, nonBlocking);
     }
 
     @Override
     public long read(MemorySegment dst, long frames) {
-        return open("read").read(dst, frames);
+        return open("read").read(dst, frames, nonBlocking);
     }
 
     @Override
     public long read(MemorySegment[] channels, long frames) {
-        return open("read").read(channels, frames);
+        return open("read").read(channels, frames, nonBlocking);
     }
 
     @Override
@@ -315,33 +313,20 @@ final class SubstreamHandle implements PcmSubstream {
     }
 
     @Override
-    public synchronized void addPeriodListener(PeriodListener listener) {
-        // under this handle's monitor, so that a concurrent close removes what was added
-        open("add_period_listener").addPeriodListener(listener);
-        for (PeriodListener l : listeners) {
-            if (l == listener) {
-                return;
-            }
-        }
-        PeriodListener[] grown = Arrays.copyOf(listeners, listeners.length + 1);
-        grown[listeners.length] = listener;
-        listeners = grown;
+    public void addPeriodListener(PeriodListener listener) {
+        open("add_period_listener");
+        // refused EBADF by the dispatch too when a close got in between
+        listeners.add(listener, "add_period_listener");
     }
 
     @Override
     public boolean removePeriodListener(PeriodListener listener) {
-        synchronized (this) {
-            for (int i = 0; i < listeners.length; i++) {
-                if (listeners[i] == listener) {
-                    PeriodListener[] shrunk = new PeriodListener[listeners.length - 1];
-                    System.arraycopy(listeners, 0, shrunk, 0, i);
-                    System.arraycopy(listeners, i + 1, shrunk, i, listeners.length - i - 1);
-                    listeners = shrunk;
-                    break;
-                }
-            }
-        }
         // allowed after close, as on the substream itself
-        return substream.removePeriodListener(listener);
+        return listeners.remove(listener);
+    }
+
+    /** No listener of this handle has an event waiting or is being called (tests wait for it). */
+    boolean listenersIdle() {
+        return listeners.idle();
     }
 }

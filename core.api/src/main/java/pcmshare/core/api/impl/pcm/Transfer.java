@@ -51,7 +51,7 @@ final class Transfer {
 
     /** pcm_lib.c __snd_pcm_lib_xfer. */
     static long xfer(Substream s, MemorySegment data, MemorySegment[] channelData, long size, boolean interleaved,
-            String op) {
+            String op, boolean nonBlocking) {
         // a transfer may start the group in its middle: the group lock first, never dropped under it
         s.lockWithGroup();
         try {
@@ -95,7 +95,7 @@ final class Transfer {
                             break;
                         }
                         accessibleState(s, op);
-                        if (s.isNonBlocking()) {
+                        if (nonBlocking) {
                             throw s.refuse(EAGAIN, op, size, "no room now (non-blocking)");
                         }
                         s.twake = Math.min(size, s.availMin);

@@ -52,6 +52,7 @@ class DevDisconnectTest {
         });
 
         rig.engine.removeCard(rig.toy);
+        Rig.awaitListeners(b);
 
         assertThat(a.state()).isEqualTo(DISCONNECTED);
         // the partner of the card that stays is stopped with it, its driver told

@@ -125,12 +125,48 @@ class HandleDupTest {
         original.addPeriodListener((view, hwPtr) -> ownerCalls.incrementAndGet());
         Rig.write(original, BUFFER);
         rig.periods(1);
+        Rig.awaitListeners(dup, original);
         assertThat(dupCalls).hasValue(1);
         dup.close();
         rig.periods(1);
+        Rig.awaitListeners(dup, original);
         assertThat(dupCalls).as("a closed handle's listener is called no more").hasValue(1);
         assertThat(ownerCalls).hasValue(2);
         original.drop();
+        original.close();
+    }
+
+    /**
+     * O_NONBLOCK is the open file's (file->f_flags in snd_pcm_playback_ioctl), not the
+     * substream's: a dup made non-blocking leaves the original blocking, and the reverse.
+     */
+    @Test
+    void fFlags_oNonblockBelongsToTheHandle_aDupsSetNonBlockingLeavesTheOriginalBlocking() throws Exception {
+        PcmSubstream original = open();
+        original.hwParams(STD);
+        original.prepare();
+        PcmSubstream dup = original.dup();
+        assertThat(dup.isNonBlocking()).as("a dup starts with its parent's mode").isFalse();
+        dup.setNonBlocking(true);
+        assertThat(dup.isNonBlocking()).isTrue();
+        assertThat(original.isNonBlocking()).as("the original's own flag").isFalse();
+
+        Rig.write(original, BUFFER);
+        assertRefused(pcmshare.core.api.errno.Errno.EAGAIN, () -> Rig.write(dup, PERIOD));
+        // the original still blocks for room: it sleeps until the drop wakes it
+        java.util.concurrent.Future<Long> blocked = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()
+                .submit(() -> Rig.write(original, PERIOD));
+        Rig.awaitWaiter(SubstreamHandle.substreamOf(original));
+        assertThat(blocked.isDone()).isFalse();
+        original.drop();
+        assertRefused(EBADFD, () -> Rig.get(blocked));
+
+        PcmSubstream third = dup.dup();
+        assertThat(third.isNonBlocking()).as("inherited from the handle it was made from").isTrue();
+        third.setNonBlocking(false);
+        assertThat(dup.isNonBlocking()).isTrue();
+        third.close();
+        dup.close();
         original.close();
     }
 }

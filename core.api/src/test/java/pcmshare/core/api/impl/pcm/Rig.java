@@ -124,6 +124,23 @@ final class Rig implements AutoCloseable {
         }
     }
 
+    /**
+     * Spins (no sleep) until the period listeners registered on these handles or
+     * substreams have been called with everything the core posted so far; fails
+     * after 10 s of real time. Listeners run on their handle's own thread.
+     */
+    static void awaitListeners(PcmSubstream... handles) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (PcmSubstream h : handles) {
+            while (!(h instanceof SubstreamHandle sh ? sh.listenersIdle() : ((Substream) h).directListeners.idle())) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the listeners of " + h + " are still busy");
+                }
+                Thread.onSpinWait();
+            }
+        }
+    }
+
     static <T> T get(Future<T> f) throws Exception {
         try {
             return f.get(10, TimeUnit.SECONDS);
