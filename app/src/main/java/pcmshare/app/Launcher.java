@@ -150,6 +150,10 @@ public final class Launcher {
             props.put("felix.fileinstall.noInitialDelay", "true");
             props.put("felix.fileinstall.poll", "1000");
             props.put("felix.fileinstall.log.level", "2");
+            // The folder is the user's: FileInstall must not write configurations back into it. It
+            // would rewrite every file at each start, and a file being rewritten by one container
+            // reads as empty to another on the same folder.
+            props.put("felix.fileinstall.enableConfigSave", "false");
         } else {
             err.println("pcmshare: no configuration folder at " + conf + ": no cards are configured");
         }
