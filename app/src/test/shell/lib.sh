@@ -21,7 +21,7 @@ TMUX_SESSION="pcmshare-test-$$"
 shell_start() {
   command -v tmux >/dev/null || fail "tmux is needed for terminal tests"
   tmux new-session -d -s "$TMUX_SESSION" -x 200 -y 50 \
-    "cd '$ROOT' && PCMSHARE_CONF='$T/conf' '$PCMSHARE' 2>&1 | tee '$T/console'; echo \${PIPESTATUS[0]} > '$T/exit'; sleep 600"
+    "cd '$ROOT' && PCMSHARE_CONF='$T/conf' '$PCMSHARE' 2>&1 | tee -i '$T/console'; echo \${PIPESTATUS[0]} > '$T/exit'; sleep 600"
   trap 'tmux kill-session -t "$TMUX_SESSION" 2>/dev/null || true' EXIT
   shell_wait_for 'g! ' 60 || fail "the shell did not show its prompt within 60 s: $(shell_screen)"
 }

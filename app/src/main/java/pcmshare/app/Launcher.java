@@ -47,7 +47,7 @@ public final class Launcher {
     private static final String WELCOME = """
             pcmshare is running. To see what it is for, in a few seconds: pcmshare:demo
             Cards and substreams: pcm:cards, pcm:list; sharing backends: share:backends, share:list.
-            'help' lists every command, 'help pcm:play' one of them; 'exit 0' leaves.""";
+            'help' lists every command, 'help pcm:play' one of them; Ctrl-C stops a command; 'exit' leaves.""";
     /** The files of the configuration folder that become configurations. */
     static final String CONFIG_FILES = ".*\\.(cfg|config)";
     private static final int EXIT_OK = 0;
@@ -113,11 +113,17 @@ public final class Launcher {
             if (interactive) {
                 // The console goes to Gogo only once the container is ready, after a word on where to start.
                 awaitComponents(framework.getBundleContext(), readyTimeoutMillis());
+                ConsoleControl control = new ConsoleControl(framework, out);
+                try {
+                    control.install();
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    err.println("pcmshare: Ctrl-C will end the container: " + e);
+                }
                 out.println(WELCOME);
                 startBundle(framework.getBundleContext(), GOGO_SHELL);
-                // The Gogo shell owns the console and stops the framework on 'exit'.
+                // The Gogo shell owns the console; 'exit' and 'shutdown' stop the framework.
                 awaitStop(framework);
-                return EXIT_OK;
+                return control.exitStatus();
             }
             awaitComponents(framework.getBundleContext(), readyTimeoutMillis());
             return execute(framework.getBundleContext(), commandLine);

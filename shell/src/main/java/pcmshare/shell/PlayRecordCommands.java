@@ -1,5 +1,6 @@
 package pcmshare.shell;
 
+import static pcmshare.core.api.errno.Errno.EINTR;
 import static pcmshare.core.api.errno.Errno.EPIPE;
 
 import java.io.IOException;
@@ -94,7 +95,8 @@ public final class PlayRecordCommands {
                 throw new IllegalArgumentException(cmd + ": " + source + " has no audio frames to play");
             }
             Transfer x = play(session, t, source, total);
-            return "played " + secondsText(x.frames, f.rate()) + " (" + x.frames + " frames) of " + source + " to "
+            return (x.interrupted ? "stopped by an interrupt (Ctrl-C) after " : "played ")
+                    + secondsText(x.frames, f.rate()) + " (" + x.frames + " frames) of " + source + " to "
                     + t.name() + "; xruns " + x.xruns;
         }
     }
@@ -117,7 +119,7 @@ public final class PlayRecordCommands {
             byte[] bytes = new byte[(int) (chunk * fb)];
             long queued = 0;
             boolean started = false;
-            while (x.frames < total) {
+            while (x.frames < total && !x.interrupted) {
                 int n = source.read(bytes, (int) Math.min(chunk, total - x.frames));
                 if (n <= 0) {
                     break;
@@ -136,6 +138,10 @@ public final class PlayRecordCommands {
                         done += w;
                         queued += w;
                     } catch (ErrnoException e) {
+                        if (e.errno() == EINTR) {
+                            x.interrupted();
+                            break;
+                        }
                         if (e.errno() != EPIPE) {
                             throw e;
                         }
@@ -145,8 +151,13 @@ public final class PlayRecordCommands {
                         started = false;
                     }
                 }
-                x.frames += n;
+                x.frames += done;
                 progress.update(x.frames, x.xruns);
+            }
+            if (x.interrupted) {
+                // Ctrl-C: stop at once, as aplay does, dropping what is queued
+                s.drop();
+                return x;
             }
             if (!started && queued > 0) {
                 s.start();
@@ -154,10 +165,14 @@ public final class PlayRecordCommands {
             try {
                 s.drain();
             } catch (ErrnoException e) {
-                if (e.errno() != EPIPE) {
+                if (e.errno() == EINTR) {
+                    x.interrupted();
+                    s.drop();
+                } else if (e.errno() != EPIPE) {
                     throw e;
+                } else {
+                    x.xruns++;
                 }
-                x.xruns++;
             }
         } catch (ErrnoException e) {
             throw Options.refused(cmd, t.name(), e);
@@ -241,6 +256,13 @@ public final class PlayRecordCommands {
     private static final class Transfer {
         long frames;
         long xruns;
+        boolean interrupted;
+
+        /** The command's thread was interrupted (Ctrl-C): the command ends; the shell goes on. */
+        void interrupted() {
+            interrupted = true;
+            Thread.interrupted();
+        }
     }
 
     /** The capture side as the input stream AudioSystem.write pulls the WAV data from. */
