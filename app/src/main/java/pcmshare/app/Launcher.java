@@ -58,6 +58,7 @@ public final class Launcher {
     // SCR's ComponentConfigurationDTO states
     private static final int SATISFIED = 4;
     private static final int ACTIVE = 8;
+    private static final int FAILED_ACTIVATION = 16;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -294,7 +295,8 @@ public final class Launcher {
                 String name = (String) descriptionType.getField("name").get(d);
                 for (Object c : (Iterable<?>) configurations.invoke(scr, d)) {
                     int state = c.getClass().getField("state").getInt(c);
-                    if (state != SATISFIED && state != ACTIVE) {
+                    // a failed activation is final until its configuration changes: SCR logged why
+                    if (state != SATISFIED && state != ACTIVE && state != FAILED_ACTIVATION) {
                         missing.add("component " + name + " (SCR state " + state + ")");
                     }
                 }

@@ -20,6 +20,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import pcmshare.core.api.driver.SoundCardDriver;
 import pcmshare.core.api.errno.ErrnoException;
 import pcmshare.core.api.pcm.CardInfo;
@@ -59,10 +60,13 @@ public final class PcmCommands {
     /** Substreams the shell holds, by canonical name. */
     private final Map<String, PcmSubstream> held = new ConcurrentHashMap<>();
 
+    private final ServiceComponentRuntime scr;
+
     @Activate
-    public PcmCommands(BundleContext context, @Reference PcmCore core) {
+    public PcmCommands(BundleContext context, @Reference PcmCore core, @Reference ServiceComponentRuntime scr) {
         this.context = context;
         this.core = core;
+        this.scr = scr;
     }
 
     @Deactivate
@@ -75,10 +79,12 @@ public final class PcmCommands {
 
     @Descriptor("lists the sound cards: index, id, name, the bundle of the driver that registered the card, "
             + "the timer source pacing it (the driver's " + SoundCardDriver.TIMER_SOURCE_PROPERTY
-            + " service property; 'own clock' without one) and its clock skew")
+            + " service property; 'own clock' without one) and its clock skew; then one line per card "
+            + "configuration a driver refused: 'ID: not created: PROPERTY = VALUE: why (file)'")
     public String cards() {
         List<CardInfo> cards = core.cards();
-        List<DriverService> drivers = driverServices();
+        RefusedCards refused = RefusedCards.of(scr);
+        List<DriverService> drivers = driverServices(refused.componentIds());
         Set<DriverService> used = new HashSet<>();
         StringBuilder out = new StringBuilder();
         out.append(String.format("%-5s %-14s %-28s %-18s %-22s %s%n", "INDEX", "ID", "NAME", "DRIVER BUNDLE",
@@ -91,16 +97,23 @@ public final class PcmCommands {
                     c.clockSkewPpm()));
         }
         out.append(cards.size()).append(cards.size() == 1 ? " card" : " cards");
+        for (String reason : refused.reasons()) {
+            out.append(System.lineSeparator()).append(reason);
+        }
         return out.toString();
     }
 
     private record DriverService(long serviceId, String id, String name, String bundle, String timerSource) {
     }
 
-    private List<DriverService> driverServices() {
+    private List<DriverService> driverServices(Set<Long> refusedComponents) {
         List<DriverService> list = new ArrayList<>();
         try {
             for (ServiceReference<SoundCardDriver> ref : context.getServiceReferences(SoundCardDriver.class, null)) {
+                if (refusedComponents.contains(ref.getProperty("component.id"))) {
+                    // asking SCR for it would only fail and log again
+                    continue;
+                }
                 SoundCardDriver driver = context.getService(ref);
                 if (driver == null) {
                     continue;
