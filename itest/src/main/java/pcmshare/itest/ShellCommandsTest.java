@@ -129,13 +129,7 @@ class ShellCommandsTest {
     }
 
     private int indexOf(String id) {
-        List<CardInfo> cards = core.cards();
-        for (int i = 0; i < cards.size(); i++) {
-            if (cards.get(i).id().equals(id)) {
-                return i;
-            }
-        }
-        throw new AssertionError("no card " + id);
+        return core.card(id).map(CardInfo::index).orElseThrow(() -> new AssertionError("no card " + id));
     }
 
     // ------------------------------------------------------------------ pcm:cards

@@ -92,7 +92,8 @@ public final class PcmCommands {
         for (int i = 0; i < cards.size(); i++) {
             CardInfo c = cards.get(i);
             Optional<DriverService> d = driverOf(c, drivers, used);
-            out.append(String.format("%-5d %-14s %-28s %-18s %-22s %d ppm%n", i, c.id(), c.name(),
+            out.append(String.format("%-5d %-14s %-28s %-18s %-22s %d ppm%n", c.index() >= 0 ? c.index() : i, c.id(),
+                    c.name(),
                     d.map(DriverService::bundle).orElse("?"), d.map(DriverService::timerSource).orElse(OWN_CLOCK),
                     c.clockSkewPpm()));
         }

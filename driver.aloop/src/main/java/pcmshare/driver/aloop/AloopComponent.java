@@ -45,6 +45,7 @@ public final class AloopComponent implements SoundCardDriver {
     // set once by activate: an activate method, not the constructor, so that SCR logs (and its DTO keeps)
     // the refusal itself, where a failing constructor shows as InvocationTargetException: null
     private volatile Loopback loopback;
+    private volatile int index = -1;
 
     /**
      * The OSGi log when there is one at activation (a log service coming later does not replace the card:
@@ -77,6 +78,11 @@ public final class AloopComponent implements SoundCardDriver {
         };
         try {
             DriverConfiguration.checkValues(AloopConfig.class, properties);
+            if (config.index() < -1 || config.index() > 31) {
+                throw new IllegalArgumentException("index = " + config.index()
+                        + ": must be in [0, 31], or -1 for the core to choose");
+            }
+            this.index = config.index();
             this.loopback = new Loopback(LoopbackSettings.of(config), log);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(id + ": not created: " + e.getMessage(), e);
@@ -125,6 +131,11 @@ public final class AloopComponent implements SoundCardDriver {
     @Override
     public String id() {
         return loopback.id();
+    }
+
+    @Override
+    public int index() {
+        return index;
     }
 
     @Override

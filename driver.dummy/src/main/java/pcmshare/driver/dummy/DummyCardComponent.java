@@ -37,6 +37,7 @@ public final class DummyCardComponent implements SoundCardDriver {
     // set once by activate: an activate method, not the constructor, so that SCR logs (and its DTO keeps)
     // the refusal itself, where a failing constructor shows as InvocationTargetException: null
     private DummyCard card;
+    private int index = -1;
 
     /**
      * Makes the card, or refuses the configuration with {@code "ID: not created: PROPERTY = VALUE: why"}
@@ -47,6 +48,11 @@ public final class DummyCardComponent implements SoundCardDriver {
         Object id = properties.getOrDefault("id", "Dummy");
         try {
             DriverConfiguration.checkValues(DummyConfig.class, properties);
+            if (config.index() < -1 || config.index() > 31) {
+                throw new IllegalArgumentException("index = " + config.index()
+                        + ": must be in [0, 31], or -1 for the core to choose");
+            }
+            this.index = config.index();
             this.card = new DummyCard(DummySettings.from(config));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(id + ": not created: " + e.getMessage(), e);
@@ -70,6 +76,11 @@ public final class DummyCardComponent implements SoundCardDriver {
     @Override
     public String id() {
         return card.id();
+    }
+
+    @Override
+    public int index() {
+        return index;
     }
 
     @Override

@@ -37,6 +37,7 @@ public final class PcmEngine implements PcmCore {
     private final long pointerLimit;
     private final Map<String, Card> cards = new LinkedHashMap<>();
     private final Map<SoundCardDriver, Card> byDriver = new IdentityHashMap<>();
+    private final CardIndexes indexes = new CardIndexes();
     private final PcmCounters counters = new PcmCounters();
 
     /**
@@ -58,7 +59,12 @@ public final class PcmEngine implements PcmCore {
         return clock;
     }
 
-    /** Makes a card of a driver service; returns its id (suffixed when the driver's id is taken). */
+    /**
+     * Makes a card of a driver service; returns its id (suffixed when the driver's id is taken). Its index
+     * is the driver's, or chosen by {@link CardIndexes}.
+     *
+     * @throws ErrnoException EBUSY when the index the driver asks for is taken, EINVAL when it is out of range
+     */
     public String addCard(SoundCardDriver driver) {
         synchronized (cards) {
             if (byDriver.containsKey(driver)) {
@@ -69,7 +75,14 @@ public final class PcmEngine implements PcmCore {
             for (int n = 1; cards.containsKey(id); n++) {
                 id = base + "_" + n;
             }
-            Card card = new Card(id, driver, driver.devices(), clock.skewed(driver.clockSkewPpm()), counters);
+            int index = indexes.take(id, driver.index());
+            Card card;
+            try {
+                card = new Card(id, index, driver, driver.devices(), clock.skewed(driver.clockSkewPpm()), counters);
+            } catch (RuntimeException e) {
+                indexes.release(id, index);
+                throw e;
+            }
             cards.put(id, card);
             byDriver.put(driver, card);
             return id;
@@ -91,6 +104,7 @@ public final class PcmEngine implements PcmCore {
         synchronized (cards) {
             if (byDriver.remove(driver, card)) {
                 cards.remove(card.id(), card);
+                indexes.release(card.id(), card.info().index());
             }
         }
     }
@@ -107,7 +121,7 @@ public final class PcmEngine implements PcmCore {
     @Override
     public List<CardInfo> cards() {
         synchronized (cards) {
-            return cards.values().stream().map(Card::info).toList();
+            return cards.values().stream().map(Card::info).sorted(Comparator.comparingInt(CardInfo::index)).toList();
         }
     }
 
@@ -144,6 +158,7 @@ public final class PcmEngine implements PcmCore {
         synchronized (cards) {
             present = new ArrayList<>(cards.values());
         }
+        present.sort(Comparator.comparingInt(c -> c.info().index()));
         List<SubstreamInfo> out = new ArrayList<>();
         for (Card card : present) {
             card.openSubstreams().stream()
