@@ -35,3 +35,22 @@ test_shutdownLeavesCleanly() {
   [ "$(shell_exit_status 30)" = 0 ] || fail "shutdown did not leave with status 0: $(shell_screen)"
   ! grep -q 'Exception' "$T/console" || fail "shutdown printed an exception: $(cat "$T/console")"
 }
+
+test_ctrlCDuringPcmRecordKeepsWhatItRecorded() {
+  conf_copy
+  shell_start
+  shell_type "pcm:record hw:Loopback,1,0 --seconds 30 --file $T/rec.wav"
+  shell_wait_for 's of 30\.00 s' 20 || fail "pcm:record showed no progress: $(shell_screen)"
+  sleep 1
+  shell_key C-c
+  shell_wait_for 'stopped by an interrupt \(Ctrl-C\): recorded .* to .*rec\.wav, a valid WAV file' 10 \
+    || fail "Ctrl-C did not stop pcm:record saying what it kept: $(shell_screen)"
+  [ -f "$T/rec.wav" ] || fail "the recording was deleted"
+  frames=$(python3 -c "import wave,sys; w=wave.open(sys.argv[1]); print(w.getnframes())" "$T/rec.wav") \
+    || fail "not a valid WAV file"
+  [ "$frames" -gt 0 ] || fail "the WAV file holds no frames"
+  [ "$(stat -c %s "$T/rec.wav")" -eq $((44 + frames * 4)) ] || fail "the header does not match the data"
+  shell_screen | grep -q "($frames frames" || fail "the message does not say the $frames frames kept: $(shell_screen)"
+  shell_type 'exit'
+  [ "$(shell_exit_status 30)" = 0 ] || fail "exit failed"
+}

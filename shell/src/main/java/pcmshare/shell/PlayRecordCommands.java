@@ -12,7 +12,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import javax.sound.sampled.AudioFileFormat;
 import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
 import javax.sound.sampled.UnsupportedAudioFileException;
@@ -185,7 +184,8 @@ public final class PlayRecordCommands {
     // ------------------------------------------------------------------ record
 
     @Descriptor("records from a capture substream into a WAV file, with a progress line; the file is "
-            + "written through javax.sound.sampled and replaced if it exists")
+            + "replaced if it exists. Stopped early (Ctrl-C, the card gone), the file keeps what was recorded "
+            + "until then, as a valid WAV file, and the command says how much")
     public String record(CommandSession session,
             @Descriptor("record this many seconds (> 0); required")
             @Parameter(names = "--seconds", absentValue = Options.ABSENT) String seconds,
@@ -231,25 +231,64 @@ public final class PlayRecordCommands {
         PcmSubstream s = openWith(cmd, t, RECORD_HOLDER, f);
         Transfer x = new Transfer();
         Progress progress = new Progress(console(session), t.name(), r, total);
-        boolean written = false;
-        try (s; Arena arena = Arena.ofConfined()) {
+        ErrnoException failure = null;
+        WavWriter wav;
+        try {
+            wav = new WavWriter(path, f);
+        } catch (IOException e) {
+            s.close();
+            throw new IllegalArgumentException(cmd + " cannot write " + path + ": " + e.getMessage());
+        }
+        try (s; wav; Arena arena = Arena.ofConfined()) {
             HwParams p = s.hwParams();
             s.prepare();
             s.start();
-            Capture in = new Capture(s, p, arena, total, x, progress);
-            AudioSystem.write(new AudioInputStream(in, f.audioFormat(), total), AudioFileFormat.Type.WAVE,
-                    path.toFile());
-            written = true;
+            record(s, p, arena, total, x, progress, wav);
         } catch (ErrnoException e) {
-            throw Options.refused(cmd, t.name(), e);
+            failure = e;
         } finally {
             progress.end();
-            if (!written) {
-                Files.deleteIfExists(path);
-            }
         }
-        return "recorded " + secondsText(x.frames, r) + " (" + x.frames + " frames, " + f + ") from " + t.name()
-                + " to " + path + "; xruns " + x.xruns;
+        // what was captured stays, as arecord keeps it: the header says how much
+        String amount = secondsText(x.frames, r) + " (" + x.frames + " frames, " + f + ")";
+        if (failure != null) {
+            throw new ErrnoException(failure.errno(), cmd, failure.state(), null, t.name() + ": "
+                    + failure.getMessage() + "; " + path + " keeps the " + amount + " recorded before, a valid WAV "
+                    + "file", failure);
+        }
+        return (x.interrupted ? "stopped by an interrupt (Ctrl-C): recorded " : "recorded ") + amount + " from "
+                + t.name() + " to " + path + (x.interrupted ? ", a valid WAV file" : "") + "; xruns " + x.xruns;
+    }
+
+    /** Reads period by period into the file until {@code total} frames, an interrupt or a refusal. */
+    private static void record(PcmSubstream s, HwParams p, Arena arena, long total, Transfer x, Progress progress,
+            WavWriter wav) throws IOException {
+        int fb = p.frameBytes();
+        long chunk = p.periodSize();
+        MemorySegment seg = arena.allocate(chunk * fb);
+        byte[] bytes = new byte[(int) (chunk * fb)];
+        while (x.frames < total) {
+            long got;
+            try {
+                got = s.read(seg, Math.min(chunk, total - x.frames));
+            } catch (ErrnoException e) {
+                if (e.errno() == EINTR) {
+                    x.interrupted();
+                    return;
+                }
+                if (e.errno() != EPIPE) {
+                    throw e;
+                }
+                x.xruns++;
+                s.prepare();
+                s.start();
+                continue;
+            }
+            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, 0, bytes, 0, (int) (got * fb));
+            wav.write(bytes, (int) (got * fb));
+            x.frames += got;
+            progress.update(x.frames, x.xruns);
+        }
     }
 
     /** Frames counted and xruns recovered from, by a transfer. */
@@ -262,61 +301,6 @@ public final class PlayRecordCommands {
         void interrupted() {
             interrupted = true;
             Thread.interrupted();
-        }
-    }
-
-    /** The capture side as the input stream AudioSystem.write pulls the WAV data from. */
-    private static final class Capture extends InputStream {
-        private final PcmSubstream s;
-        private final long total;
-        private final Transfer x;
-        private final Progress progress;
-        private final int fb;
-        private final long chunk;
-        private final MemorySegment seg;
-
-        Capture(PcmSubstream s, HwParams p, Arena arena, long total, Transfer x, Progress progress) {
-            this.s = s;
-            this.total = total;
-            this.x = x;
-            this.progress = progress;
-            this.fb = p.frameBytes();
-            this.chunk = p.periodSize();
-            this.seg = arena.allocate(chunk * fb);
-        }
-
-        @Override
-        public int read() {
-            throw new UnsupportedOperationException("audio is read in whole frames");
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            long left = total - x.frames;
-            if (left == 0) {
-                return -1;
-            }
-            long n = Math.min(Math.min(left, chunk), len / fb);
-            if (n == 0) {
-                return 0;
-            }
-            long got = 0;
-            while (got == 0) {
-                try {
-                    got = s.read(seg, n);
-                } catch (ErrnoException e) {
-                    if (e.errno() != EPIPE) {
-                        throw e;
-                    }
-                    x.xruns++;
-                    s.prepare();
-                    s.start();
-                }
-            }
-            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, 0, b, off, (int) (got * fb));
-            x.frames += got;
-            progress.update(x.frames, x.xruns);
-            return (int) (got * fb);
         }
     }
 
