@@ -21,6 +21,10 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 import pcmshare.core.api.driver.SoundCardDriver;
 import pcmshare.core.api.errno.ErrnoException;
 import pcmshare.core.api.pcm.CardInfo;
@@ -28,7 +32,9 @@ import pcmshare.core.api.pcm.Direction;
 import pcmshare.core.api.pcm.HwParams;
 import pcmshare.core.api.pcm.PcmCore;
 import pcmshare.core.api.pcm.PcmDeviceInfo;
+import pcmshare.core.api.pcm.PcmState;
 import pcmshare.core.api.pcm.PcmStatus;
+import pcmshare.core.api.pcm.PeriodListener;
 import pcmshare.core.api.pcm.PcmSubstream;
 import pcmshare.core.api.pcm.SampleFormat;
 import pcmshare.core.api.pcm.SubstreamInfo;
@@ -61,12 +67,20 @@ public final class PcmCommands {
     private final Map<String, PcmSubstream> held = new ConcurrentHashMap<>();
 
     private final ServiceComponentRuntime scr;
+    private final Logger logger;
 
+    /**
+     * @param logger the OSGi log, where the shell says that it let go of a substream whose card went away
+     *               (the console shows pcmshare's warnings); without one, the console directly
+     */
     @Activate
-    public PcmCommands(BundleContext context, @Reference PcmCore core, @Reference ServiceComponentRuntime scr) {
+    public PcmCommands(BundleContext context, @Reference PcmCore core, @Reference ServiceComponentRuntime scr,
+            @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL,
+                    policyOption = ReferencePolicyOption.RELUCTANT) Logger logger) {
         this.context = context;
         this.core = core;
         this.scr = scr;
+        this.logger = logger;
     }
 
     @Deactivate
@@ -323,7 +337,11 @@ public final class PcmCommands {
         SampleFormat f = Options.given(format) ? Options.format(cmd, format) : Params.DEFAULT_FORMAT;
         long ps = Options.given(period) ? Options.integer(cmd, "--period", period, 1, Integer.MAX_VALUE) : 0;
         int n = Options.given(periods) ? Options.integer(cmd, "--periods", periods, 1, Integer.MAX_VALUE) : 0;
-        if (held.containsKey(t.name())) {
+        PcmSubstream before = held.get(t.name());
+        if (before != null && before.state() == PcmState.DISCONNECTED) {
+            // its card went and came back before the listener below let go of it
+            letGo(t.name(), before);
+        } else if (before != null) {
             throw new IllegalArgumentException(cmd + ": the shell already holds " + t.name()
                     + "; pcm:close it first");
         }
@@ -341,6 +359,7 @@ public final class PcmCommands {
             throw Options.refused(cmd, t.name(), e);
         }
         held.put(t.name(), s);
+        letGoWhenDisconnected(t.name(), s);
         return "opened " + t.name() + ": " + params.format() + ", " + params.rate() + " Hz, " + params.channels()
                 + " channels, period " + params.periodSize() + " frames, buffer " + params.bufferSize()
                 + " frames; state " + s.state();
@@ -362,6 +381,44 @@ public final class PcmCommands {
         }
         s.close();
         return "closed " + t.name();
+    }
+
+    /**
+     * A substream the shell holds is let go of once its card goes away, as an application closes
+     * a device that returned ENODEV: nothing can be done with it any more, and a card that comes
+     * back must be open to pcm:open again.
+     */
+    private void letGoWhenDisconnected(String name, PcmSubstream s) {
+        try {
+            s.addPeriodListener(new PeriodListener() {
+                @Override
+                public void periodElapsed(SubstreamView substream, long hwPtr) {
+                }
+
+                @Override
+                public void stopped(SubstreamView substream, PcmState state) {
+                    if (state == PcmState.DISCONNECTED) {
+                        // not here: the listener runs under the stream lock, and closing takes it
+                        Thread.ofVirtual().name("shell let go of " + name).start(() -> letGo(name, s));
+                    }
+                }
+            });
+        } catch (ErrnoException e) {
+            // a substream without a period hook is let go of at the next pcm:open
+        }
+    }
+
+    private void letGo(String name, PcmSubstream s) {
+        if (!held.remove(name, s)) {
+            return;
+        }
+        s.close();
+        String message = "the shell let go of " + name + " (held since pcm:open): its card went away";
+        if (logger != null) {
+            logger.warn(message);
+        } else {
+            System.err.println("pcm: " + message);
+        }
     }
 
     // ------------------------------------------------------------------ link / unlink
