@@ -6,7 +6,7 @@ test_ctrlCStopsTheForegroundCommandNotTheContainer() {
   shell_type 'pcm:play hw:Loopback,0,0 --seconds 30'
   shell_wait_for 's of 30\.00 s' 20 || fail "pcm:play showed no progress: $(shell_screen)"
   shell_key C-c
-  shell_wait_for 'stopped by an interrupt \(Ctrl-C\) after' 10 || fail "Ctrl-C did not stop pcm:play: $(shell_screen)"
+  shell_wait_for 'stopped by an interrupt \(Ctrl-C or kill\) after' 10 || fail "Ctrl-C did not stop pcm:play: $(shell_screen)"
   [ ! -s "$T/exit" ] || fail "Ctrl-C ended the container (exit $(cat "$T/exit")): $(shell_screen)"
   shell_type 'pcm:status hw:Loopback,0,0'
   shell_wait_for 'closed|not open' 10 || fail "the substream was not closed after Ctrl-C: $(shell_screen)"
@@ -43,7 +43,7 @@ test_ctrlCDuringPcmRecordKeepsWhatItRecorded() {
   shell_wait_for 's of 30\.00 s' 20 || fail "pcm:record showed no progress: $(shell_screen)"
   sleep 1
   shell_key C-c
-  shell_wait_for 'stopped by an interrupt \(Ctrl-C\): recorded .* to .*rec\.wav, a valid WAV file' 10 \
+  shell_wait_for 'stopped by an interrupt \(Ctrl-C or kill\): recorded .* to .*rec\.wav, a valid WAV file' 10 \
     || fail "Ctrl-C did not stop pcm:record saying what it kept: $(shell_screen)"
   [ -f "$T/rec.wav" ] || fail "the recording was deleted"
   frames=$(python3 -c "import wave,sys; w=wave.open(sys.argv[1]); print(w.getnframes())" "$T/rec.wav") \

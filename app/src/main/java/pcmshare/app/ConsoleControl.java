@@ -36,6 +36,7 @@ import sun.misc.Signal;
 final class ConsoleControl {
     private static final String RUNTIME = "org.apache.felix.gogo.runtime";
     private static final String LISTENER = "org.apache.felix.service.command.CommandSessionListener";
+    private static final String JOB_LISTENER = "org.apache.felix.service.command.JobListener";
     private static final String DEFAULT_PROMPT = "g! ";
 
     private final Framework framework;
@@ -72,6 +73,7 @@ final class ConsoleControl {
             throw new IllegalStateException("no Gogo runtime bundle");
         }
         Class<?> listenerType = runtime.loadClass(LISTENER);
+        ShellJobs jobs = new ShellJobs(out, runtime.loadClass(JOB_LISTENER));
         InvocationHandler seen = (proxy, method, args) -> {
             if (method.getDeclaringClass() == Object.class) {
                 return switch (method.getName()) {
@@ -82,6 +84,7 @@ final class ConsoleControl {
             }
             if ("beforeExecute".equals(method.getName())) {
                 sessions.put(args[0], commands.incrementAndGet());
+                jobs.attach(args[0]);
             }
             return null;
         };
@@ -93,6 +96,10 @@ final class ConsoleControl {
         props.put("osgi.command.scope", "gogo");
         props.put("osgi.command.function", new String[] {"exit", "shutdown"});
         context.registerService(Object.class, new Commands(), props);
+        Dictionary<String, Object> jobProps = new Hashtable<>();
+        jobProps.put("osgi.command.scope", "gogo");
+        jobProps.put("osgi.command.function", new String[] {"jobs", "kill"});
+        context.registerService(Object.class, jobs.new Commands(), jobProps);
 
         Signal.handle(new Signal("INT"), signal -> interrupt());
     }
@@ -155,7 +162,7 @@ final class ConsoleControl {
      * Gogo names a command's thread {@code pipe-STATEMENT}, as its Pipe prints itself
      * {@code pipe<STATEMENT> out=...}; that is how the two are matched.
      */
-    private static boolean interruptCommands(Object job) throws ReflectiveOperationException {
+    static boolean interruptCommands(Object job) throws ReflectiveOperationException {
         Set<String> names = new HashSet<>();
         for (Object process : (Iterable<?>) invoke(job, "processes")) {
             String text = String.valueOf(process);
@@ -174,7 +181,7 @@ final class ConsoleControl {
         return any;
     }
 
-    private static String prompt(Object[] sessions) {
+    static String prompt(Object[] sessions) {
         for (Object session : sessions) {
             try {
                 Object p = session.getClass().getMethod("get", String.class).invoke(session, "prompt");
@@ -188,7 +195,7 @@ final class ConsoleControl {
         return DEFAULT_PROMPT;
     }
 
-    private static Object invoke(Object target, String name) throws ReflectiveOperationException {
+    static Object invoke(Object target, String name) throws ReflectiveOperationException {
         Method m = findPublic(target.getClass(), name);
         return m.invoke(target);
     }

@@ -5,6 +5,7 @@ import static pcmshare.core.api.errno.Errno.EPIPE;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -18,7 +19,9 @@ import javax.sound.sampled.UnsupportedAudioFileException;
 
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Job;
 import org.apache.felix.service.command.Parameter;
+import org.apache.felix.service.command.Process;
 import org.apache.felix.service.command.annotations.GogoCommand;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -94,7 +97,7 @@ public final class PlayRecordCommands {
                 throw new IllegalArgumentException(cmd + ": " + source + " has no audio frames to play");
             }
             Transfer x = play(session, t, source, total);
-            return (x.interrupted ? "stopped by an interrupt (Ctrl-C) after " : "played ")
+            return (x.interrupted ? "stopped by an interrupt (Ctrl-C or kill) after " : "played ")
                     + secondsText(x.frames, f.rate()) + " (" + x.frames + " frames) of " + source + " to "
                     + t.name() + "; xruns " + x.xruns;
         }
@@ -256,7 +259,7 @@ public final class PlayRecordCommands {
                     + failure.getMessage() + "; " + path + " keeps the " + amount + " recorded before, a valid WAV "
                     + "file", failure);
         }
-        return (x.interrupted ? "stopped by an interrupt (Ctrl-C): recorded " : "recorded ") + amount + " from "
+        return (x.interrupted ? "stopped by an interrupt (Ctrl-C or kill): recorded " : "recorded ") + amount + " from "
                 + t.name() + " to " + path + (x.interrupted ? ", a valid WAV file" : "") + "; xruns " + x.xruns;
     }
 
@@ -496,7 +499,15 @@ public final class PlayRecordCommands {
         return String.format("%.2f s", (double) frames / rate);
     }
 
+    /** Where the progress line goes: nowhere for a job in the background, which would scribble over the prompt. */
     private static PrintStream console(CommandSession session) {
+        // Job.Utils.current() is the outermost job (the console's own): look from the command's job up
+        Process process = Process.Utils.current();
+        for (Job job = process == null ? null : process.job(); job != null; job = job.parent()) {
+            if (job.status() == Job.Status.Background) {
+                return new PrintStream(OutputStream.nullOutputStream());
+            }
+        }
         return session != null && session.getConsole() != null ? session.getConsole() : System.out;
     }
 }
