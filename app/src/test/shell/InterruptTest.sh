@@ -54,3 +54,26 @@ test_ctrlCDuringPcmRecordKeepsWhatItRecorded() {
   shell_type 'exit'
   [ "$(shell_exit_status 30)" = 0 ] || fail "exit failed"
 }
+
+# Progress redraws are for a terminal: none in a file or a pipe.
+test_noProgressRedrawsWhenOutputIsNotATerminal() {
+  conf_copy
+  PCMSHARE_CONF="$T/conf" "$PCMSHARE" exec 'pcm:play hw:Loopback,0,0 --seconds 0.3' > "$T/out" 2>&1 \
+    || fail "pcm:play failed: $(cat "$T/out")"
+  grep -q 'played 0.30 s' "$T/out" || fail "no result line: $(cat "$T/out")"
+  ! grep -q $'\r' "$T/out" || fail "progress redraws went into a file: $(cat -A "$T/out")"
+}
+
+# Gogo's own messages stay inside: a bad command line is explained in pcmshare's words.
+test_badCommandLineIsExplainedNotCoerced() {
+  conf_copy
+  PCMSHARE_CONF="$T/conf" "$PCMSHARE" exec 'pcm:play --bogus 1 hw:Loopback,0,0' > "$T/out" 2>&1 \
+    && fail "a bad option was accepted: $(cat "$T/out")"
+  grep -q 'pcm:play: unknown option --bogus; it takes options --tone, --file, --seconds' "$T/out" \
+    || fail "the message is not pcmshare's: $(cat "$T/out")"
+  ! grep -q 'Cannot coerce' "$T/out" || fail "Gogo's coercion message reached the user: $(cat "$T/out")"
+  printf 'RIFF\x10\x00\x00\x00WAVEfmt ' > "$T/cut.wav"
+  PCMSHARE_CONF="$T/conf" "$PCMSHARE" exec "pcm:play --file $T/cut.wav hw:Loopback,0,0" > "$T/out2" 2>&1 \
+    && fail "a broken file was played"
+  grep -q "pcm:play cannot play $T/cut.wav: " "$T/out2" || fail "the message does not name the file: $(cat "$T/out2")"
+}

@@ -20,8 +20,11 @@ TMUX_SESSION="pcmshare-test-$$"
 # Starts ./pcmshare in a detached tmux session; the exit status goes to $T/exit.
 shell_start() {
   command -v tmux >/dev/null || fail "tmux is needed for terminal tests"
+  # the container's output goes to the pseudo-terminal itself (a pipe would not be a terminal);
+  # tmux copies what the pane shows to $T/console
   tmux new-session -d -s "$TMUX_SESSION" -x 200 -y 50 \
-    "cd '$ROOT' && PCMSHARE_CONF='$T/conf' '$PCMSHARE' 2>&1 | tee -i '$T/console'; echo \${PIPESTATUS[0]} > '$T/exit'; sleep 600"
+    "sleep 0.5; cd '$ROOT' && PCMSHARE_CONF='$T/conf' '$PCMSHARE'; echo \$? > '$T/exit'; sleep 600"
+  tmux pipe-pane -t "$TMUX_SESSION" -o "cat >> '$T/console'"
   trap 'tmux kill-session -t "$TMUX_SESSION" 2>/dev/null || true' EXIT
   shell_wait_for 'g! ' 60 || fail "the shell did not show its prompt within 60 s: $(shell_screen)"
 }

@@ -132,4 +132,10 @@ public final class DemoCommand {
         }
         return path;
     }
+
+    @Descriptor("(any other command line: says what is wrong with it)")
+    public Object demo(CommandSession session, @Descriptor("the arguments as typed") Object... args)
+            throws Exception {
+        return Usage.dispatch(this, Demo.CMD, "demo", session, args);
+    }
 }

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
+import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.apache.felix.service.command.annotations.GogoCommand;
@@ -222,7 +223,7 @@ public final class PcmCommands {
 
     @Descriptor("shows a substream's status like /proc/asound/cardN/pcmDp/subS/status: state, holder, "
             + "parameters, hw_ptr, appl_ptr, avail, delay and xrun count; read-only, works whoever holds it")
-    public String status(
+    public String status(CommandSession session,
             @Descriptor("the substream is a capture one (default: playback, or the name's suffix)")
             @Parameter(names = "--capture", absentValue = "false", presentValue = "true") boolean capture,
             @Descriptor("the substream is a playback one (the default)")
@@ -280,7 +281,7 @@ public final class PcmCommands {
             + "aplay --dump-hw-params does: what hw_refine answers to snd_pcm_hw_params_any, with the card's "
             + "constraints and its driver's rules (a loopback end shows the cable's parameters once the other "
             + "end has set them); opens the substream for the question unless the shell holds it")
-    public String params(
+    public String params(CommandSession session,
             @Descriptor("the substream is a capture one (default: playback, or the name's suffix)")
             @Parameter(names = "--capture", absentValue = "false", presentValue = "true") boolean capture,
             @Descriptor("the substream is a playback one (the default)")
@@ -312,7 +313,7 @@ public final class PcmCommands {
     @Descriptor("opens a substream, sets its hardware parameters (state SETUP) and keeps it open in the shell "
             + "until pcm:close, so that pcm:link and pcm:unlink can act on it; defaults: 48000 Hz, 2 channels, "
             + "S16_LE, 10 ms periods, 4 periods")
-    public String open(
+    public String open(CommandSession session,
             @Descriptor("open the capture substream (default: playback, or the name's suffix)")
             @Parameter(names = "--capture", absentValue = "false", presentValue = "true") boolean capture,
             @Descriptor("open the playback substream (the default)")
@@ -366,7 +367,7 @@ public final class PcmCommands {
     }
 
     @Descriptor("closes a substream the shell holds (opened with pcm:open); closing unlinks it")
-    public String close(
+    public String close(CommandSession session,
             @Descriptor("the substream is a capture one (default: playback, or the name's suffix)")
             @Parameter(names = "--capture", absentValue = "false", presentValue = "true") boolean capture,
             @Descriptor("the substream is a playback one (the default)")
@@ -426,7 +427,7 @@ public final class PcmCommands {
     @Descriptor("links two substreams the shell holds (pcm:open) as snd_pcm_link does: from then on a start, "
             + "stop, prepare or pause of one acts on both at once; both must be in the same state. "
             + "Directions: the flag applies to both names, a name's /playback or /capture suffix overrides it")
-    public String link(
+    public String link(CommandSession session,
             @Descriptor("the substreams are capture ones (default: playback, or each name's suffix)")
             @Parameter(names = "--capture", absentValue = "false", presentValue = "true") boolean capture,
             @Descriptor("the substreams are playback ones (the default)")
@@ -448,7 +449,7 @@ public final class PcmCommands {
     }
 
     @Descriptor("takes a substream the shell holds (pcm:open) out of its link group, as snd_pcm_unlink does")
-    public String unlink(
+    public String unlink(CommandSession session,
             @Descriptor("the substream is a capture one (default: playback, or the name's suffix)")
             @Parameter(names = "--capture", absentValue = "false", presentValue = "true") boolean capture,
             @Descriptor("the substream is a playback one (the default)")
@@ -463,6 +464,45 @@ public final class PcmCommands {
             throw Options.refused(cmd, t.name(), e);
         }
         return "unlinked " + t.name();
+    }
+
+
+    // ------------------------------------------------------------------ any other command line
+
+    @Descriptor("(any other command line: says what is wrong with it)")
+    public Object status(CommandSession session, @Descriptor("the arguments as typed") Object... args)
+            throws Exception {
+        return Usage.dispatch(this, "pcm:status", "status", session, args);
+    }
+
+    @Descriptor("(any other command line: says what is wrong with it)")
+    public Object params(CommandSession session, @Descriptor("the arguments as typed") Object... args)
+            throws Exception {
+        return Usage.dispatch(this, "pcm:params", "params", session, args);
+    }
+
+    @Descriptor("(any other command line: says what is wrong with it)")
+    public Object open(CommandSession session, @Descriptor("the arguments as typed") Object... args)
+            throws Exception {
+        return Usage.dispatch(this, "pcm:open", "open", session, args);
+    }
+
+    @Descriptor("(any other command line: says what is wrong with it)")
+    public Object close(CommandSession session, @Descriptor("the arguments as typed") Object... args)
+            throws Exception {
+        return Usage.dispatch(this, "pcm:close", "close", session, args);
+    }
+
+    @Descriptor("(any other command line: says what is wrong with it)")
+    public Object link(CommandSession session, @Descriptor("the arguments as typed") Object... args)
+            throws Exception {
+        return Usage.dispatch(this, "pcm:link", "link", session, args);
+    }
+
+    @Descriptor("(any other command line: says what is wrong with it)")
+    public Object unlink(CommandSession session, @Descriptor("the arguments as typed") Object... args)
+            throws Exception {
+        return Usage.dispatch(this, "pcm:unlink", "unlink", session, args);
     }
 
     // ------------------------------------------------------------------ helpers

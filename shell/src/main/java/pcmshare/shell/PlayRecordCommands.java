@@ -190,9 +190,11 @@ public final class PlayRecordCommands {
             + "replaced if it exists. Stopped early (Ctrl-C, the card gone), the file keeps what was recorded "
             + "until then, as a valid WAV file, and the command says how much")
     public String record(CommandSession session,
-            @Descriptor("record this many seconds (> 0); required")
+            @Descriptor("record this many seconds (> 0); default: until stopped (Ctrl-C, or kill N for a job "
+                    + "in the background), as arecord")
             @Parameter(names = "--seconds", absentValue = Options.ABSENT) String seconds,
-            @Descriptor("the WAV file to write; required")
+            @Descriptor("the WAV file to write; default: a new pcmshare-record-CARD-DEV-SUB-TIME.wav in the "
+                    + "current folder")
             @Parameter(names = "--file", absentValue = Options.ABSENT) String file,
             @Descriptor("rate in Hz (default 48000)")
             @Parameter(names = "--rate", absentValue = Options.ABSENT) String rate,
@@ -204,13 +206,7 @@ public final class PlayRecordCommands {
             String substream) throws IOException {
         String cmd = "pcm:record";
         SubstreamName.Target t = target(cmd, substream, Direction.CAPTURE);
-        if (!Options.given(seconds)) {
-            throw new IllegalArgumentException(cmd + " needs --seconds S, a positive number of seconds");
-        }
-        if (!Options.given(file)) {
-            throw new IllegalArgumentException(cmd + " needs --file WAV, the file to write");
-        }
-        double secs = Options.seconds(cmd, seconds);
+        Double secs = Options.given(seconds) ? Options.seconds(cmd, seconds) : null;
         int r = Options.given(rate) ? Options.integer(cmd, "--rate", rate, 1, Integer.MAX_VALUE) : Params.DEFAULT_RATE;
         int ch = Options.given(channels) ? Options.integer(cmd, "--channels", channels, 1, 1024)
                 : Params.DEFAULT_CHANNELS;
@@ -220,7 +216,9 @@ public final class PlayRecordCommands {
             throw new IllegalArgumentException(cmd + ": a WAV file cannot hold format " + sf + "; supported: "
                     + WavFormat.supported());
         }
-        Path path = Options.path(session, file);
+        Path path = Options.path(session, Options.given(file) ? file : "pcmshare-record-" + t.cardId() + "-"
+                + t.device() + "-" + t.subdevice() + "-" + java.time.LocalDateTime.now().format(
+                        java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".wav");
         Path dir = path.getParent();
         if (dir == null || !Files.isDirectory(dir)) {
             throw new IllegalArgumentException(cmd + " cannot write " + path + ": the folder " + dir
@@ -229,7 +227,8 @@ public final class PlayRecordCommands {
         if (Files.isDirectory(path)) {
             throw new IllegalArgumentException(cmd + " cannot write " + path + ": it is a folder");
         }
-        long total = frames(cmd, secs, r);
+        // without --seconds: until stopped; a WAV file cannot hold more than 4 GiB of data anyway
+        long total = secs != null ? frames(cmd, secs, r) : Long.MAX_VALUE / 4;
 
         PcmSubstream s = openWith(cmd, t, RECORD_HOLDER, f);
         Transfer x = new Transfer();
@@ -394,6 +393,10 @@ public final class PlayRecordCommands {
                 throw new IllegalArgumentException(cmd + " cannot play " + path
                         + ": not a WAV file javax.sound.sampled can read; supported: WAV with "
                         + WavFormat.supported());
+            } catch (IOException e) {
+                // e.g. FileNotFoundException "(Permission denied)", or a file cut short in its header
+                throw new IllegalArgumentException(cmd + " cannot play " + path + ": " + (e.getMessage() == null
+                        ? e.getClass().getSimpleName() : e.getMessage()));
             }
             try {
                 return new WavSource(path, in, WavFormat.of(in.getFormat()));
@@ -438,6 +441,21 @@ public final class PlayRecordCommands {
         public String toString() {
             return path + " (" + format + ")";
         }
+    }
+
+
+    // ------------------------------------------------------------------ any other command line
+
+    @Descriptor("(any other command line: says what is wrong with it)")
+    public Object play(CommandSession session, @Descriptor("the arguments as typed") Object... args)
+            throws Exception {
+        return Usage.dispatch(this, "pcm:play", "play", session, args);
+    }
+
+    @Descriptor("(any other command line: says what is wrong with it)")
+    public Object record(CommandSession session, @Descriptor("the arguments as typed") Object... args)
+            throws Exception {
+        return Usage.dispatch(this, "pcm:record", "record", session, args);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -499,10 +517,17 @@ public final class PlayRecordCommands {
         return String.format("%.2f s", (double) frames / rate);
     }
 
-    /** Where the progress line goes: nowhere for a job in the background, which would scribble over the prompt. */
+    /**
+     * Where the progress line goes: to a terminal only, never into a file or a pipe (where its
+     * redraws are noise), nor from a job in the background, which would scribble over the prompt.
+     */
     private static PrintStream console(CommandSession session) {
-        // Job.Utils.current() is the outermost job (the console's own): look from the command's job up
         Process process = Process.Utils.current();
+        java.io.Console terminal = System.console();
+        if (terminal == null || !terminal.isTerminal() || (process != null && !process.isTty(1))) {
+            return new PrintStream(OutputStream.nullOutputStream());
+        }
+        // Job.Utils.current() is the outermost job (the console's own): look from the command's job up
         for (Job job = process == null ? null : process.job(); job != null; job = job.parent()) {
             if (job.status() == Job.Status.Background) {
                 return new PrintStream(OutputStream.nullOutputStream());
