@@ -1,0 +1,104 @@
+package pcmshare.itest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
+
+import pcmshare.core.api.driver.SoundCardDriver;
+import pcmshare.core.api.pcm.PcmCore;
+
+/** pcm:start, stop, drain, pause, prepare and write on substreams the shell holds, alone and linked. */
+class DriveCommandsTest {
+    private static final String CARD = "Driven";
+    private static final String A = "hw:" + CARD + ",0,0";
+    private static final String B = "hw:" + CARD + ",0,1";
+
+    @InjectBundleContext
+    BundleContext context;
+
+    @InjectService(timeout = 5000)
+    PcmCore core;
+
+    @InjectService(timeout = 5000)
+    CommandProcessor gogo;
+
+    private TimedCard card;
+    private ServiceRegistration<SoundCardDriver> reg;
+
+    @BeforeEach
+    void registerCard() {
+        card = new TimedCard(CARD);
+        reg = context.registerService(SoundCardDriver.class, card, (Dictionary<String, ?>) new Hashtable<String, Object>());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (core.card(CARD).isEmpty()) {
+            assertThat(System.nanoTime()).as("card appears").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+    }
+
+    @AfterEach
+    void unregister() throws Exception {
+        for (String s : new String[] {A, B}) {
+            try {
+                run("pcm:close " + s);
+            } catch (Exception notHeld) {
+                // closed by the test
+            }
+        }
+        reg.unregister();
+        card.shutdown();
+    }
+
+    private String run(String line) throws Exception {
+        return ContainerTest.run(gogo, line);
+    }
+
+    @Test
+    void linkedPair_writeStartsBoth_pauseReleaseStopPrepareActOnBoth() throws Exception {
+        run("pcm:open " + A);
+        run("pcm:open " + B);
+        run("pcm:link " + A + " " + B);
+        assertThat(run("pcm:prepare " + A)).contains("prepared " + A + "/playback with " + B + "/playback")
+                .contains("state PREPARED");
+        // a group starts only when each playback in it has frames queued (snd_pcm_pre_start)
+        assertThat(run("pcm:write " + A + " --seconds 0.01")).contains("wrote 480 of 480 frames to " + A)
+                .contains("state PREPARED");
+        assertThat(run("pcm:write " + B + " --seconds 0.01")).contains("wrote 480 of 480 frames to " + B)
+                .contains("state RUNNING");
+        assertThat(run("pcm:status " + A)).containsPattern("state\\s+: RUNNING");
+        assertThat(run("pcm:pause " + A)).contains("paused " + A).contains("state PAUSED");
+        assertThat(run("pcm:status " + B)).containsPattern("state\\s+: PAUSED");
+        assertThat(run("pcm:pause --release " + B)).contains("released " + B).contains("state RUNNING");
+        assertThat(run("pcm:stop " + A)).contains("stopped " + A).contains("state SETUP");
+        assertThat(run("pcm:status " + B)).containsPattern("state\\s+: SETUP");
+    }
+
+    @Test
+    void startRefusals_nameTheStateAndTheSubstream_drainPlaysWhatIsQueued() throws Exception {
+        run("pcm:open " + A);
+        assertThatThrownBy(() -> run("pcm:start " + A)).hasMessageContaining("EBADFD")
+                .hasMessageContaining(A).hasMessageContaining("SETUP");
+        run("pcm:prepare " + A);
+        assertThatThrownBy(() -> run("pcm:start " + A)).as("a playback with nothing queued").hasMessageContaining(
+                "EPIPE");
+        run("pcm:prepare " + A);
+        assertThat(run("pcm:write " + A + " --seconds 0.02")).contains("state RUNNING");
+        assertThat(run("pcm:drain " + A)).contains("drained " + A).contains("state SETUP");
+        assertThatThrownBy(() -> run("pcm:start " + B)).hasMessageContaining(
+                "pcm:start acts on substreams the shell holds");
+        assertThatThrownBy(() -> run("pcm:start --bogus " + A)).hasMessageStartingWith(
+                "pcm:start: unknown option --bogus");
+    }
+}
