@@ -21,3 +21,24 @@ test_configFilesAreNeverWritten() {
   diff "$T/before" "$T/after" || fail "configuration files were written: $(head -50 "$T/conf"/*.cfg)"
   grep -q 'Loopback' "$T/out1" || fail "exec did not list the Loopback card: $(cat "$T/out1")"
 }
+
+# ./pcmshare help names every environment variable the script reads.
+test_helpListsEveryEnvironmentVariableTheScriptReads() {
+  local help var missing=""
+  help=$("$PCMSHARE" help)
+  # ${NAME and $NAME of upper-case names that the script does not set itself
+  for var in $(grep -o '\${\?[A-Z][A-Z_]*' "$PCMSHARE" | tr -d '${' | sort -u); do
+    # set by the script itself, or by bash
+    grep -Eq "(^|[[:space:];])$var=" "$PCMSHARE" && continue
+    case "$var" in SECONDS|PIPESTATUS|BASH_SOURCE) continue ;; esac
+    printf '%s\n' "$help" | grep -q "$var" || missing="$missing $var"
+  done
+  [ -z "$missing" ] || fail "./pcmshare help does not name:$missing"
+  "$PCMSHARE" help | grep -q 'PCMSHARE_CONF' || fail "no PCMSHARE_CONF"
+}
+
+# Maven's output carries no ANSI escapes where it is not read on a terminal.
+test_buildOutputHasNoAnsiEscapesOffATerminal() {
+  "$PCMSHARE" build > "$T/build.out" 2>&1 || fail "the build failed: $(tail -20 "$T/build.out")"
+  ! grep -q $'\x1b' "$T/build.out" || fail "ANSI escapes in the build output: $(cat -A "$T/build.out" | head -5)"
+}
