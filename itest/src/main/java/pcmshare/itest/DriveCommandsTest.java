@@ -67,15 +67,16 @@ class DriveCommandsTest {
 
     @Test
     void linkedPair_writeStartsBoth_pauseReleaseStopPrepareActOnBoth() throws Exception {
-        run("pcm:open " + A);
-        run("pcm:open " + B);
+        // 0.8 s rings: the test's commands come well within what is queued, however busy the machine
+        run("pcm:open --period 4800 " + A);
+        run("pcm:open --period 4800 " + B);
         run("pcm:link " + A + " " + B);
         assertThat(run("pcm:prepare " + A)).contains("prepared " + A + "/playback with " + B + "/playback")
                 .contains("state PREPARED");
         // a group starts only when each playback in it has frames queued (snd_pcm_pre_start)
-        assertThat(run("pcm:write " + A + " --seconds 0.01")).contains("wrote 480 of 480 frames to " + A)
+        assertThat(run("pcm:write " + A + " --seconds 0.8")).contains("wrote 38400 of 38400 frames to " + A)
                 .contains("state PREPARED");
-        assertThat(run("pcm:write " + B + " --seconds 0.01")).contains("wrote 480 of 480 frames to " + B)
+        assertThat(run("pcm:write " + B + " --seconds 0.8")).contains("wrote 38400 of 38400 frames to " + B)
                 .contains("state RUNNING");
         assertThat(run("pcm:status " + A)).containsPattern("state\\s+: RUNNING");
         assertThat(run("pcm:pause " + A)).contains("paused " + A).contains("state PAUSED");
@@ -100,5 +101,20 @@ class DriveCommandsTest {
                 "pcm:start acts on substreams the shell holds");
         assertThatThrownBy(() -> run("pcm:start --bogus " + A)).hasMessageStartingWith(
                 "pcm:start: unknown option --bogus");
+    }
+
+    @Test
+    void cardsVerbose_showsWhatEachDeviceAcceptsInEachDirection() throws Exception {
+        String out = run("pcm:cards -v");
+        assertThat(out).contains("      device 0 playback (itest timed pcm): 2 substreams")
+                .contains("      device 0 capture (itest timed pcm): 1 substream\n")
+                .containsPattern("        rates +8000-384000 Hz")
+                .containsPattern("        channels +1-32")
+                .containsPattern("        period size +16-1048576 frames")
+                .containsPattern("        buffer size +32-4194304 frames")
+                .containsPattern("        formats +S16_LE S32_LE\n")
+                .containsPattern("        periods +8\n")
+                .containsPattern("        can +PAUSE\n");
+        assertThat(run("pcm:cards")).doesNotContain("period size");
     }
 }

@@ -95,8 +95,12 @@ public final class PcmCommands {
     @Descriptor("lists the sound cards: index, id, name, the bundle of the driver that registered the card, "
             + "the timer source pacing it (the driver's " + SoundCardDriver.TIMER_SOURCE_PROPERTY
             + " service property; 'own clock' without one) and its clock skew; then one line per card "
-            + "configuration a driver refused: 'ID: not created: PROPERTY = VALUE: why (file)'")
-    public String cards() {
+            + "configuration a driver refused: 'ID: not created: PROPERTY = VALUE: why (file)'; with -v, what "
+            + "each device accepts in each direction: access, formats, rates, channels, period and buffer sizes, "
+            + "periods and capabilities")
+    public String cards(
+            @Descriptor("also what each card accepts") @Parameter(names = {"-v", "--verbose"}, absentValue = "false",
+                    presentValue = "true") boolean verbose) {
         List<CardInfo> cards = core.cards();
         RefusedCards refused = RefusedCards.of(scr);
         List<DriverService> drivers = driverServices(refused.componentIds());
@@ -111,6 +115,9 @@ public final class PcmCommands {
                     c.name(),
                     d.map(DriverService::bundle).orElse("?"), d.map(DriverService::timerSource).orElse(OWN_CLOCK),
                     c.clockSkewPpm()));
+            if (verbose) {
+                out.append(CardDetails.of(c));
+            }
         }
         out.append(cards.size()).append(cards.size() == 1 ? " card" : " cards");
         for (String reason : refused.reasons()) {
