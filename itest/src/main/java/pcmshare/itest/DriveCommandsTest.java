@@ -117,4 +117,35 @@ class DriveCommandsTest {
                 .containsPattern("        can +PAUSE\n");
         assertThat(run("pcm:cards")).doesNotContain("period size");
     }
+
+    @Test
+    void listFilters_openCardAndPlain_columnsFitLongNames() throws Exception {
+        TimedCard longer = new TimedCard("DrivenByACardWithAVeryLongIdentifier");
+        ServiceRegistration<SoundCardDriver> longReg = context.registerService(SoundCardDriver.class, longer,
+                (Dictionary<String, ?>) new Hashtable<String, Object>());
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (core.card(longer.id()).isEmpty()) {
+                assertThat(System.nanoTime()).as("card appears").isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+            run("pcm:open " + A);
+            assertThat(run("pcm:list --open --card " + CARD)).containsPattern(A + " +playback +SETUP")
+                    .doesNotContain(B).contains("1 substream open on 1 card");
+            String plain = run("pcm:list --plain --card " + CARD);
+            assertThat(plain).doesNotContain("SUBSTREAM").doesNotContain("substreams on")
+                    .contains(A + "\tplayback\tSETUP\tshell (pcm:open)\t1\t-");
+            String wide = run("pcm:list");
+            int column = wide.lines().filter(l -> l.startsWith("hw:" + longer.id())).findFirst().orElseThrow()
+                    .indexOf(" playback");
+            assertThat(wide.lines().filter(l -> l.startsWith("hw:")).map(l -> l.indexOf(" playback") < 0
+                    ? l.indexOf(" capture") : l.indexOf(" playback")).distinct()).as("one column for the direction")
+                    .containsExactly(column);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> run("pcm:list --card Nope"))
+                    .hasMessageContaining("pcm:list: no card 'Nope'");
+        } finally {
+            longReg.unregister();
+            longer.shutdown();
+        }
+    }
 }

@@ -177,33 +177,76 @@ public final class PcmCommands {
     // ------------------------------------------------------------------ list
 
     @Descriptor("lists every substream of every card (like aplay -l, with states): name, direction, state "
-            + "('closed' when nobody has it open), who holds it, its handles and what it is linked with")
-    public String list() {
+            + "('closed' when nobody has it open), who holds it, its handles and what it is linked with; "
+            + "columns as wide as their longest entry")
+    public String list(CommandSession session,
+            @Descriptor("only the substreams someone has open") @Parameter(names = "--open", absentValue = "false",
+                    presentValue = "true") boolean openOnly,
+            @Descriptor("one line per substream, fields separated by tabs, no header and no total: for pipes "
+                    + "and scripts") @Parameter(names = "--plain", absentValue = "false", presentValue = "true")
+            boolean plain,
+            @Descriptor("only this card (id or index; default: every card)") @Parameter(names = "--card",
+                    absentValue = Options.ABSENT) String card) {
         List<CardInfo> cards = core.cards();
+        if (Options.given(card)) {
+            String c = card.strip();
+            cards = cards.stream().filter(i -> i.id().equalsIgnoreCase(c) || String.valueOf(i.index()).equals(c))
+                    .toList();
+            if (cards.isEmpty()) {
+                throw new IllegalArgumentException("pcm:list: no card '" + card + "'; the cards are "
+                        + core.cards().stream().map(i -> i.index() + " " + i.id()).toList());
+            }
+        }
         Map<String, SubstreamInfo> open = core.substreams().stream()
                 .collect(Collectors.toMap(PcmCommands::key, s -> s, (a, b) -> a));
-        StringBuilder out = new StringBuilder();
-        out.append(String.format("%-24s %-9s %-13s %-24s %-7s %s%n", "SUBSTREAM", "DIRECTION", "STATE", "HOLDER",
-                "HANDLES", "LINKED WITH"));
-        int count = 0;
+        List<String[]> rows = new ArrayList<>();
         for (CardInfo c : cards) {
             for (PcmDeviceInfo d : c.devices()) {
                 for (Direction dir : Direction.values()) {
                     for (int sub = 0; sub < d.substreams(dir); sub++) {
                         SubstreamInfo s = open.get(key(c.id(), d.device(), dir, sub));
-                        String name = "hw:" + c.id() + "," + d.device() + "," + sub;
-                        out.append(String.format("%-24s %-9s %-13s %-24s %-7s %s%n", name, SubstreamName.lower(dir),
-                                s == null ? "closed" : s.status().state(),
-                                s == null ? "-" : holder(s), s == null ? "-" : s.handles(),
-                                s == null ? "-" : linked(s.linkedWith())));
-                        count++;
+                        if (openOnly && s == null) {
+                            continue;
+                        }
+                        rows.add(new String[] {"hw:" + c.id() + "," + d.device() + "," + sub, SubstreamName.lower(dir),
+                                s == null ? "closed" : s.status().state().toString(),
+                                s == null ? "-" : holder(s), s == null ? "-" : String.valueOf(s.handles()),
+                                s == null ? "-" : linked(s.linkedWith())});
                     }
                 }
             }
         }
-        out.append(count).append(count == 1 ? " substream" : " substreams").append(" on ").append(cards.size())
-                .append(cards.size() == 1 ? " card" : " cards");
+        if (plain) {
+            return rows.stream().map(r -> String.join("\t", r)).collect(Collectors.joining("\n"));
+        }
+        String[] header = {"SUBSTREAM", "DIRECTION", "STATE", "HOLDER", "HANDLES", "LINKED WITH"};
+        int[] width = new int[header.length];
+        for (int i = 0; i < header.length; i++) {
+            width[i] = header[i].length();
+            for (String[] r : rows) {
+                width[i] = Math.max(width[i], r[i].length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        row(out, header, width);
+        rows.forEach(r -> row(out, r, width));
+        int count = rows.size();
+        out.append(count).append(count == 1 ? " substream" : " substreams").append(openOnly ? " open" : "")
+                .append(" on ").append(cards.size()).append(cards.size() == 1 ? " card" : " cards");
         return out.toString();
+    }
+
+    private static void row(StringBuilder out, String[] cells, int[] width) {
+        for (int i = 0; i < cells.length; i++) {
+            out.append(i == cells.length - 1 ? cells[i] : String.format("%-" + width[i] + "s ", cells[i]));
+        }
+        out.append('\n');
+    }
+
+    @Descriptor("(any other command line: says what is wrong with it)")
+    public Object list(CommandSession session, @Descriptor("the arguments as typed") Object... args)
+            throws Exception {
+        return Usage.dispatch(this, "pcm:list", "list", session, args);
     }
 
     private static String key(SubstreamInfo s) {
