@@ -148,4 +148,17 @@ class DriveCommandsTest {
             longer.shutdown();
         }
     }
+
+    @Test
+    void toneWithRateChannelsFormatAndLevel_secondsBounded() throws Exception {
+        assertThat(run("pcm:play --tone 1000 --rate 44100 --channels 1 --format S32_LE --level 0.5 --seconds 0.1 "
+                + A)).contains("played 0.10 s (4410 frames) of a 1000 Hz tone (S32_LE, 44100 Hz, 1 channel, level "
+                        + "0.5) to " + A + "/playback");
+        assertThatThrownBy(() -> run("pcm:play --seconds 100000 " + A)).hasMessageContaining(
+                "--seconds 100000 is too long; allowed: above 0 and at most 3600");
+        assertThatThrownBy(() -> run("pcm:play --level 2 " + A)).hasMessageContaining("--level 2 is not allowed");
+        assertThatThrownBy(() -> run("pcm:play --format U8 " + A)).hasMessageContaining("a tone is made in");
+        assertThatThrownBy(() -> run("pcm:play --tone 30000 --rate 44100 " + A)).hasMessageContaining(
+                "at most 22050 (half the 44100 Hz rate)");
+    }
 }

@@ -51,6 +51,8 @@ public final class PlayRecordCommands {
     static final double DEFAULT_TONE_SECONDS = 1;
     /** A quarter of full scale (-12 dBFS): audible, never clipping. */
     private static final double TONE_AMPLITUDE = 0.25;
+    /** The longest play: an hour, as the demo bounds its own length. */
+    private static final double MAX_SECONDS = 3600;
 
     private final PcmCore core;
 
@@ -70,8 +72,16 @@ public final class PlayRecordCommands {
             @Parameter(names = "--tone", absentValue = Options.ABSENT) String tone,
             @Descriptor("play this WAV file instead of a tone")
             @Parameter(names = "--file", absentValue = Options.ABSENT) String file,
-            @Descriptor("play this many seconds (> 0); default: 1 s of tone, or the whole file")
+            @Descriptor("play this many seconds (> 0, at most 3600); default: 1 s of tone, or the whole file")
             @Parameter(names = "--seconds", absentValue = Options.ABSENT) String seconds,
+            @Descriptor("the tone's rate in Hz (default 48000)")
+            @Parameter(names = "--rate", absentValue = Options.ABSENT) String rate,
+            @Descriptor("the tone's channels (default 2)")
+            @Parameter(names = "--channels", absentValue = Options.ABSENT) String channels,
+            @Descriptor("the tone's sample format: S16_LE (the default), S32_LE or FLOAT_LE")
+            @Parameter(names = "--format", absentValue = Options.ABSENT) String format,
+            @Descriptor("the tone's level, a fraction of full scale (0 < L <= 1; default 0.25, -12 dBFS)")
+            @Parameter(names = "--level", absentValue = Options.ABSENT) String level,
             @Descriptor("the playback substream: hw:CARD[,DEV[,SUB]], CARD an id or index")
             String substream) throws IOException {
         String cmd = "pcm:play";
@@ -79,13 +89,31 @@ public final class PlayRecordCommands {
         if (Options.given(tone) && Options.given(file)) {
             throw new IllegalArgumentException(cmd + ": give --tone HZ or --file WAV, not both");
         }
+        boolean toneOptions = Options.given(rate) || Options.given(channels) || Options.given(format)
+                || Options.given(level);
+        if (Options.given(file) && toneOptions) {
+            throw new IllegalArgumentException(cmd + ": --rate, --channels, --format and --level shape a tone; a "
+                    + "file plays in its own format");
+        }
         Double secs = Options.given(seconds) ? Options.seconds(cmd, seconds) : null;
+        if (secs != null && secs > MAX_SECONDS) {
+            throw new IllegalArgumentException(cmd + ": --seconds " + seconds + " is too long; allowed: above 0 "
+                    + "and at most " + (long) MAX_SECONDS);
+        }
         Source source;
         if (Options.given(file)) {
             source = WavSource.open(cmd, Options.path(session, file));
         } else {
-            double hz = Options.given(tone) ? toneHz(cmd, tone) : DEFAULT_TONE_HZ;
-            source = new Tone(hz, new WavFormat(SampleFormat.S16_LE, Params.DEFAULT_RATE, Params.DEFAULT_CHANNELS));
+            int r = Options.given(rate) ? Options.integer(cmd, "--rate", rate, 1000, 768_000) : Params.DEFAULT_RATE;
+            int ch = Options.given(channels) ? Options.integer(cmd, "--channels", channels, 1, 64)
+                    : Params.DEFAULT_CHANNELS;
+            SampleFormat sf = Options.given(format) ? Options.format(cmd, format) : SampleFormat.S16_LE;
+            if (!Tone.FORMATS.contains(sf)) {
+                throw new IllegalArgumentException(cmd + ": a tone is made in " + Tone.FORMATS + ", not " + sf);
+            }
+            double lv = Options.given(level) ? level(cmd, level) : TONE_AMPLITUDE;
+            double hz = Options.given(tone) ? toneHz(cmd, tone, r) : DEFAULT_TONE_HZ;
+            source = new Tone(hz, lv, new WavFormat(sf, r, ch));
         }
         try (source) {
             WavFormat f = source.format();
@@ -322,14 +350,18 @@ public final class PlayRecordCommands {
         void close() throws IOException;
     }
 
-    /** A sine tone, the same on every channel, in S16_LE. */
+    /** A sine tone, the same on every channel, in S16_LE, S32_LE or FLOAT_LE. */
     private static final class Tone implements Source {
+        static final java.util.List<SampleFormat> FORMATS = java.util.List.of(SampleFormat.S16_LE,
+                SampleFormat.S32_LE, SampleFormat.FLOAT_LE);
         private final double hz;
+        private final double level;
         private final WavFormat format;
         private long frame;
 
-        Tone(double hz, WavFormat format) {
+        Tone(double hz, double level, WavFormat format) {
             this.hz = hz;
+            this.level = level;
             this.format = format;
         }
 
@@ -345,13 +377,15 @@ public final class PlayRecordCommands {
 
         @Override
         public int read(byte[] into, int frames) {
-            int at = 0;
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(into).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < frames; i++, frame++) {
-                short v = (short) Math.round(Math.sin(2 * Math.PI * hz * frame / format.rate()) * TONE_AMPLITUDE
-                        * Short.MAX_VALUE);
+                double v = Math.sin(2 * Math.PI * hz * frame / format.rate()) * level;
                 for (int c = 0; c < format.channels(); c++) {
-                    into[at++] = (byte) v;
-                    into[at++] = (byte) (v >> 8);
+                    switch (format.format()) {
+                        case S32_LE -> b.putInt((int) Math.round(v * Integer.MAX_VALUE));
+                        case FLOAT_LE -> b.putFloat((float) v);
+                        default -> b.putShort((short) Math.round(v * Short.MAX_VALUE));
+                    }
                 }
             }
             return frames;
@@ -363,7 +397,10 @@ public final class PlayRecordCommands {
 
         @Override
         public String toString() {
-            return "a " + (hz == Math.rint(hz) ? String.valueOf((long) hz) : String.valueOf(hz)) + " Hz tone";
+            String f = hz == Math.rint(hz) ? String.valueOf((long) hz) : String.valueOf(hz);
+            boolean usual = format.equals(new WavFormat(SampleFormat.S16_LE, Params.DEFAULT_RATE,
+                    Params.DEFAULT_CHANNELS)) && level == TONE_AMPLITUDE;
+            return "a " + f + " Hz tone" + (usual ? "" : " (" + format + ", level " + level + ")");
         }
     }
 
@@ -487,16 +524,30 @@ public final class PlayRecordCommands {
         }
     }
 
-    private static double toneHz(String cmd, String value) {
+    private static double level(String cmd, String value) {
+        double l;
+        try {
+            l = Double.parseDouble(value.strip());
+        } catch (NumberFormatException e) {
+            l = Double.NaN;
+        }
+        if (!(l > 0 && l <= 1)) {
+            throw new IllegalArgumentException(cmd + ": --level " + value + " is not allowed; give a fraction of full "
+                    + "scale above 0 and at most 1, e.g. 0.5");
+        }
+        return l;
+    }
+
+    private static double toneHz(String cmd, String value, int rate) {
         double hz;
         try {
             hz = Double.parseDouble(value.strip());
         } catch (NumberFormatException e) {
             hz = Double.NaN;
         }
-        if (!(hz > 0 && hz <= Params.DEFAULT_RATE / 2.0)) {
+        if (!(hz > 0 && hz <= rate / 2.0)) {
             throw new IllegalArgumentException(cmd + ": --tone " + value + " is not allowed; give a frequency in Hz "
-                    + "above 0 and at most " + Params.DEFAULT_RATE / 2 + " (half the 48000 Hz rate)");
+                    + "above 0 and at most " + rate / 2 + " (half the " + rate + " Hz rate)");
         }
         return hz;
     }
