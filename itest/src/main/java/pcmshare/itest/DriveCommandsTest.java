@@ -161,4 +161,18 @@ class DriveCommandsTest {
         assertThatThrownBy(() -> run("pcm:play --tone 30000 --rate 44100 " + A)).hasMessageContaining(
                 "at most 22050 (half the 44100 Hz rate)");
     }
+
+    @Test
+    void truncatedWav_isPlayedAsFarAsItGoes_withAWarningThatSaysSo(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path wav = dir.resolve("cut.wav");
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(44 + 4800 * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        // the header promises 48000 frames of 48 kHz stereo S16_LE; the data holds 4800
+        b.put("RIFF".getBytes()).putInt(36 + 48000 * 4).put("WAVEfmt ".getBytes()).putInt(16).putShort((short) 1)
+                .putShort((short) 2).putInt(48000).putInt(48000 * 4).putShort((short) 4).putShort((short) 16)
+                .put("data".getBytes()).putInt(48000 * 4);
+        java.nio.file.Files.write(wav, b.array());
+        assertThat(run("pcm:play --file " + wav + " " + A)).contains("played 0.10 s (4800 frames) of " + wav)
+                .contains("warning: the file is cut short: its header promises 48000 frames, it holds 4800");
+    }
 }

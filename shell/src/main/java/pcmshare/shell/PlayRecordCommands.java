@@ -125,9 +125,14 @@ public final class PlayRecordCommands {
                 throw new IllegalArgumentException(cmd + ": " + source + " has no audio frames to play");
             }
             Transfer x = play(session, t, source, total);
+            // a file whose data ends before its header says: played as far as it goes, and said so
+            String cut = !x.interrupted && frames > 0 && x.frames < total
+                    ? "; warning: the file is cut short: its header promises " + frames + " frames, it holds "
+                            + x.frames
+                    : "";
             return (x.interrupted ? "stopped by an interrupt (Ctrl-C or kill) after " : "played ")
                     + secondsText(x.frames, f.rate()) + " (" + x.frames + " frames) of " + source + " to "
-                    + t.name() + "; xruns " + x.xruns;
+                    + t.name() + "; xruns " + x.xruns + cut;
         }
     }
 
