@@ -47,7 +47,7 @@ public final class Launcher {
     private static final String WELCOME = """
             pcmshare is running. To see what it is for, in a few seconds: pcmshare:demo
             Cards and substreams: pcm:cards, pcm:list; sharing backends: share:backends, share:list.
-            'help' lists every command, 'help pcm:play' one of them; 'exit 0' leaves.""";
+            'help' lists every command, 'help pcm:play' one of them; Ctrl-C stops a command; 'exit' leaves.""";
     /** The files of the configuration folder that become configurations. */
     static final String CONFIG_FILES = ".*\\.(cfg|config)";
     private static final int EXIT_OK = 0;
@@ -58,6 +58,7 @@ public final class Launcher {
     // SCR's ComponentConfigurationDTO states
     private static final int SATISFIED = 4;
     private static final int ACTIVE = 8;
+    private static final int FAILED_ACTIVATION = 16;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -113,11 +114,17 @@ public final class Launcher {
             if (interactive) {
                 // The console goes to Gogo only once the container is ready, after a word on where to start.
                 awaitComponents(framework.getBundleContext(), readyTimeoutMillis());
+                ConsoleControl control = new ConsoleControl(framework, out);
+                try {
+                    control.install();
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    err.println("pcmshare: Ctrl-C will end the container: " + e);
+                }
                 out.println(WELCOME);
                 startBundle(framework.getBundleContext(), GOGO_SHELL);
-                // The Gogo shell owns the console and stops the framework on 'exit'.
+                // The Gogo shell owns the console; 'exit' and 'shutdown' stop the framework.
                 awaitStop(framework);
-                return EXIT_OK;
+                return control.exitStatus();
             }
             awaitComponents(framework.getBundleContext(), readyTimeoutMillis());
             return execute(framework.getBundleContext(), commandLine);
@@ -150,6 +157,10 @@ public final class Launcher {
             props.put("felix.fileinstall.noInitialDelay", "true");
             props.put("felix.fileinstall.poll", "1000");
             props.put("felix.fileinstall.log.level", "2");
+            // The folder is the user's: FileInstall must not write configurations back into it. It
+            // would rewrite every file at each start, and a file being rewritten by one container
+            // reads as empty to another on the same folder.
+            props.put("felix.fileinstall.enableConfigSave", "false");
         } else {
             err.println("pcmshare: no configuration folder at " + conf + ": no cards are configured");
         }
@@ -284,7 +295,8 @@ public final class Launcher {
                 String name = (String) descriptionType.getField("name").get(d);
                 for (Object c : (Iterable<?>) configurations.invoke(scr, d)) {
                     int state = c.getClass().getField("state").getInt(c);
-                    if (state != SATISFIED && state != ACTIVE) {
+                    // a failed activation is final until its configuration changes: SCR logged why
+                    if (state != SATISFIED && state != ACTIVE && state != FAILED_ACTIVATION) {
                         missing.add("component " + name + " (SCR state " + state + ")");
                     }
                 }

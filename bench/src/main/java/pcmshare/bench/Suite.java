@@ -35,7 +35,7 @@ import pcmshare.driver.dummy.TimerMode;
  *
  * <p>{@code ./pcmshare bench} runs it; {@code ./pcmshare bench suite --quick}
  * runs a short version that proves it works, with numbers not worth keeping.
- * Options: {@code --quick}, {@code --out FILE}.
+ * Options: {@code --quick} (its report goes to RESULTS-quick.md, not over RESULTS.md), {@code --out FILE}.
  */
 public final class Suite {
     /** Flags of every benchmark JVM: FFM for memfd, Agrona's and the Disruptor's Unsafe. */
@@ -81,6 +81,7 @@ public final class Suite {
                 }
             }
         }
+        out = outputFor(s, out);
         Report report = new Suite(s, m -> System.out.println("suite: " + m)).run();
         String md = report.markdown();
         System.out.println();
@@ -88,6 +89,18 @@ public final class Suite {
         Files.writeString(out, md, StandardCharsets.UTF_8);
         System.out.println("suite: wrote " + out.toAbsolutePath());
         System.exit(report.failedBenchmarks().isEmpty() ? 0 : 1);
+    }
+
+    /**
+     * Where a run writes its report: a quick run's numbers are not worth keeping, so they go beside
+     * RESULTS.md (RESULTS-quick.md), never over the full run's.
+     */
+    static Path outputFor(Settings s, Path requested) {
+        Path name = requested.getFileName();
+        if (s == QUICK && name != null && name.toString().equals("RESULTS.md")) {
+            return requested.resolveSibling("RESULTS-quick.md");
+        }
+        return requested;
     }
 
     // ---------------------------------------------------------------- running

@@ -177,4 +177,15 @@ class DemoCommandTest {
         }
         return bytes.toString(StandardCharsets.UTF_8);
     }
+
+    @Test
+    @DisplayName("pcmshare:demo without --out removes the WAV it wrote and says so")
+    void demoWithoutOut_removesItsWav() throws Exception {
+        String out = run("pcmshare:demo --seconds 0.3");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("WAV: (\\S+\\.wav) ").matcher(out);
+        assertThat(m.find()).as("the demo names its WAV: %s", out).isTrue();
+        Path wav = Path.of(m.group(1));
+        assertThat(out).contains("removed " + wav + " at the end (--out FILE keeps the recording)");
+        assertThat(wav).doesNotExist();
+    }
 }

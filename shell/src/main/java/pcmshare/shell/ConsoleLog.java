@@ -40,9 +40,22 @@ public final class ConsoleLog implements LogListener {
     @Override
     public void logged(LogEntry entry) {
         if (LogLevel.WARN.implies(entry.getLogLevel()) && entry.getBundle() != null
-                && InfoCommand.VENDOR.equals(entry.getBundle().getHeaders("").get("Bundle-Vendor"))) {
+                && InfoCommand.VENDOR.equals(entry.getBundle().getHeaders("").get("Bundle-Vendor"))
+                && !echoOfFailedComponent(entry)) {
             console.println(line(entry));
         }
+    }
+
+    /**
+     * The framework's event for a bundle that asked for the service of a component whose
+     * activation failed: it names the asking bundle, not the one at fault, and SCR has
+     * already logged why under the component's own bundle.
+     */
+    static boolean echoOfFailedComponent(LogEntry entry) {
+        Throwable e = entry.getException();
+        String text = e == null ? "" : String.valueOf(e.getMessage());
+        return entry.getMessage() != null && entry.getMessage().startsWith("FrameworkEvent")
+                && text.contains("Service factory returned null") && text.contains("(Component: ");
     }
 
     static String line(LogEntry entry) {

@@ -114,7 +114,17 @@ public final class DemoCommand {
         }
         Path wav = wavPath(cmd, session, out);
         PrintStream console = session != null && session.getConsole() != null ? session.getConsole() : System.out;
-        return new Demo(core, dup, buf, sealed, mem, cm, console, secs, wav).run();
+        // a recording nobody asked to keep does not pile up in the temporary folder
+        boolean keep = Options.given(out);
+        try {
+            String result = new Demo(core, dup, buf, sealed, mem, cm, console, secs, wav).run();
+            return keep ? result : result + System.lineSeparator() + cmd + ": removed " + wav
+                    + " at the end (--out FILE keeps the recording)";
+        } finally {
+            if (!keep) {
+                Files.deleteIfExists(wav);
+            }
+        }
     }
 
     private static Path wavPath(String cmd, CommandSession session, String out) throws IOException {
@@ -131,5 +141,11 @@ public final class DemoCommand {
             throw new IllegalArgumentException(cmd + " cannot write " + path + ": it is a folder");
         }
         return path;
+    }
+
+    @Descriptor("(any other command line: says what is wrong with it)")
+    public Object demo(CommandSession session, @Descriptor("the arguments as typed") Object... args)
+            throws Exception {
+        return Usage.dispatch(this, Demo.CMD, "demo", session, args);
     }
 }

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
+import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.apache.felix.service.command.annotations.GogoCommand;
@@ -20,6 +21,11 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 import pcmshare.core.api.driver.SoundCardDriver;
 import pcmshare.core.api.errno.ErrnoException;
 import pcmshare.core.api.pcm.CardInfo;
@@ -27,7 +33,9 @@ import pcmshare.core.api.pcm.Direction;
 import pcmshare.core.api.pcm.HwParams;
 import pcmshare.core.api.pcm.PcmCore;
 import pcmshare.core.api.pcm.PcmDeviceInfo;
+import pcmshare.core.api.pcm.PcmState;
 import pcmshare.core.api.pcm.PcmStatus;
+import pcmshare.core.api.pcm.PeriodListener;
 import pcmshare.core.api.pcm.PcmSubstream;
 import pcmshare.core.api.pcm.SampleFormat;
 import pcmshare.core.api.pcm.SubstreamInfo;
@@ -59,10 +67,21 @@ public final class PcmCommands {
     /** Substreams the shell holds, by canonical name. */
     private final Map<String, PcmSubstream> held = new ConcurrentHashMap<>();
 
+    private final ServiceComponentRuntime scr;
+    private final Logger logger;
+
+    /**
+     * @param logger the OSGi log, where the shell says that it let go of a substream whose card went away
+     *               (the console shows pcmshare's warnings); without one, the console directly
+     */
     @Activate
-    public PcmCommands(BundleContext context, @Reference PcmCore core) {
+    public PcmCommands(BundleContext context, @Reference PcmCore core, @Reference ServiceComponentRuntime scr,
+            @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL,
+                    policyOption = ReferencePolicyOption.RELUCTANT) Logger logger) {
         this.context = context;
         this.core = core;
+        this.scr = scr;
+        this.logger = logger;
     }
 
     @Deactivate
@@ -75,10 +94,16 @@ public final class PcmCommands {
 
     @Descriptor("lists the sound cards: index, id, name, the bundle of the driver that registered the card, "
             + "the timer source pacing it (the driver's " + SoundCardDriver.TIMER_SOURCE_PROPERTY
-            + " service property; 'own clock' without one) and its clock skew")
-    public String cards() {
+            + " service property; 'own clock' without one) and its clock skew; then one line per card "
+            + "configuration a driver refused: 'ID: not created: PROPERTY = VALUE: why (file)'; with -v, what "
+            + "each device accepts in each direction: access, formats, rates, channels, period and buffer sizes, "
+            + "periods and capabilities")
+    public String cards(
+            @Descriptor("also what each card accepts") @Parameter(names = {"-v", "--verbose"}, absentValue = "false",
+                    presentValue = "true") boolean verbose) {
         List<CardInfo> cards = core.cards();
-        List<DriverService> drivers = driverServices();
+        RefusedCards refused = RefusedCards.of(scr);
+        List<DriverService> drivers = driverServices(refused.componentIds());
         Set<DriverService> used = new HashSet<>();
         StringBuilder out = new StringBuilder();
         out.append(String.format("%-5s %-14s %-28s %-18s %-22s %s%n", "INDEX", "ID", "NAME", "DRIVER BUNDLE",
@@ -86,21 +111,32 @@ public final class PcmCommands {
         for (int i = 0; i < cards.size(); i++) {
             CardInfo c = cards.get(i);
             Optional<DriverService> d = driverOf(c, drivers, used);
-            out.append(String.format("%-5d %-14s %-28s %-18s %-22s %d ppm%n", i, c.id(), c.name(),
+            out.append(String.format("%-5d %-14s %-28s %-18s %-22s %d ppm%n", c.index() >= 0 ? c.index() : i, c.id(),
+                    c.name(),
                     d.map(DriverService::bundle).orElse("?"), d.map(DriverService::timerSource).orElse(OWN_CLOCK),
                     c.clockSkewPpm()));
+            if (verbose) {
+                out.append(CardDetails.of(c));
+            }
         }
         out.append(cards.size()).append(cards.size() == 1 ? " card" : " cards");
+        for (String reason : refused.reasons()) {
+            out.append(System.lineSeparator()).append(reason);
+        }
         return out.toString();
     }
 
     private record DriverService(long serviceId, String id, String name, String bundle, String timerSource) {
     }
 
-    private List<DriverService> driverServices() {
+    private List<DriverService> driverServices(Set<Long> refusedComponents) {
         List<DriverService> list = new ArrayList<>();
         try {
             for (ServiceReference<SoundCardDriver> ref : context.getServiceReferences(SoundCardDriver.class, null)) {
+                if (refusedComponents.contains(ref.getProperty("component.id"))) {
+                    // asking SCR for it would only fail and log again
+                    continue;
+                }
                 SoundCardDriver driver = context.getService(ref);
                 if (driver == null) {
                     continue;
@@ -141,33 +177,76 @@ public final class PcmCommands {
     // ------------------------------------------------------------------ list
 
     @Descriptor("lists every substream of every card (like aplay -l, with states): name, direction, state "
-            + "('closed' when nobody has it open), who holds it, its handles and what it is linked with")
-    public String list() {
+            + "('closed' when nobody has it open), who holds it, its handles and what it is linked with; "
+            + "columns as wide as their longest entry")
+    public String list(CommandSession session,
+            @Descriptor("only the substreams someone has open") @Parameter(names = "--open", absentValue = "false",
+                    presentValue = "true") boolean openOnly,
+            @Descriptor("one line per substream, fields separated by tabs, no header and no total: for pipes "
+                    + "and scripts") @Parameter(names = "--plain", absentValue = "false", presentValue = "true")
+            boolean plain,
+            @Descriptor("only this card (id or index; default: every card)") @Parameter(names = "--card",
+                    absentValue = Options.ABSENT) String card) {
         List<CardInfo> cards = core.cards();
+        if (Options.given(card)) {
+            String c = card.strip();
+            cards = cards.stream().filter(i -> i.id().equalsIgnoreCase(c) || String.valueOf(i.index()).equals(c))
+                    .toList();
+            if (cards.isEmpty()) {
+                throw new IllegalArgumentException("pcm:list: no card '" + card + "'; the cards are "
+                        + core.cards().stream().map(i -> i.index() + " " + i.id()).toList());
+            }
+        }
         Map<String, SubstreamInfo> open = core.substreams().stream()
                 .collect(Collectors.toMap(PcmCommands::key, s -> s, (a, b) -> a));
-        StringBuilder out = new StringBuilder();
-        out.append(String.format("%-24s %-9s %-13s %-24s %-7s %s%n", "SUBSTREAM", "DIRECTION", "STATE", "HOLDER",
-                "HANDLES", "LINKED WITH"));
-        int count = 0;
+        List<String[]> rows = new ArrayList<>();
         for (CardInfo c : cards) {
             for (PcmDeviceInfo d : c.devices()) {
                 for (Direction dir : Direction.values()) {
                     for (int sub = 0; sub < d.substreams(dir); sub++) {
                         SubstreamInfo s = open.get(key(c.id(), d.device(), dir, sub));
-                        String name = "hw:" + c.id() + "," + d.device() + "," + sub;
-                        out.append(String.format("%-24s %-9s %-13s %-24s %-7s %s%n", name, SubstreamName.lower(dir),
-                                s == null ? "closed" : s.status().state(),
-                                s == null ? "-" : holder(s), s == null ? "-" : s.handles(),
-                                s == null ? "-" : linked(s.linkedWith())));
-                        count++;
+                        if (openOnly && s == null) {
+                            continue;
+                        }
+                        rows.add(new String[] {"hw:" + c.id() + "," + d.device() + "," + sub, SubstreamName.lower(dir),
+                                s == null ? "closed" : s.status().state().toString(),
+                                s == null ? "-" : holder(s), s == null ? "-" : String.valueOf(s.handles()),
+                                s == null ? "-" : linked(s.linkedWith())});
                     }
                 }
             }
         }
-        out.append(count).append(count == 1 ? " substream" : " substreams").append(" on ").append(cards.size())
-                .append(cards.size() == 1 ? " card" : " cards");
+        if (plain) {
+            return rows.stream().map(r -> String.join("\t", r)).collect(Collectors.joining("\n"));
+        }
+        String[] header = {"SUBSTREAM", "DIRECTION", "STATE", "HOLDER", "HANDLES", "LINKED WITH"};
+        int[] width = new int[header.length];
+        for (int i = 0; i < header.length; i++) {
+            width[i] = header[i].length();
+            for (String[] r : rows) {
+                width[i] = Math.max(width[i], r[i].length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        row(out, header, width);
+        rows.forEach(r -> row(out, r, width));
+        int count = rows.size();
+        out.append(count).append(count == 1 ? " substream" : " substreams").append(openOnly ? " open" : "")
+                .append(" on ").append(cards.size()).append(cards.size() == 1 ? " card" : " cards");
         return out.toString();
+    }
+
+    private static void row(StringBuilder out, String[] cells, int[] width) {
+        for (int i = 0; i < cells.length; i++) {
+            out.append(i == cells.length - 1 ? cells[i] : String.format("%-" + width[i] + "s ", cells[i]));
+        }
+        out.append('\n');
+    }
+
+    @Descriptor("(any other command line: says what is wrong with it)")
+    public Object list(CommandSession session, @Descriptor("the arguments as typed") Object... args)
+            throws Exception {
+        return Usage.dispatch(this, "pcm:list", "list", session, args);
     }
 
     private static String key(SubstreamInfo s) {
@@ -194,7 +273,7 @@ public final class PcmCommands {
 
     @Descriptor("shows a substream's status like /proc/asound/cardN/pcmDp/subS/status: state, holder, "
             + "parameters, hw_ptr, appl_ptr, avail, delay and xrun count; read-only, works whoever holds it")
-    public String status(
+    public String status(CommandSession session,
             @Descriptor("the substream is a capture one (default: playback, or the name's suffix)")
             @Parameter(names = "--capture", absentValue = "false", presentValue = "true") boolean capture,
             @Descriptor("the substream is a playback one (the default)")
@@ -252,7 +331,7 @@ public final class PcmCommands {
             + "aplay --dump-hw-params does: what hw_refine answers to snd_pcm_hw_params_any, with the card's "
             + "constraints and its driver's rules (a loopback end shows the cable's parameters once the other "
             + "end has set them); opens the substream for the question unless the shell holds it")
-    public String params(
+    public String params(CommandSession session,
             @Descriptor("the substream is a capture one (default: playback, or the name's suffix)")
             @Parameter(names = "--capture", absentValue = "false", presentValue = "true") boolean capture,
             @Descriptor("the substream is a playback one (the default)")
@@ -284,7 +363,7 @@ public final class PcmCommands {
     @Descriptor("opens a substream, sets its hardware parameters (state SETUP) and keeps it open in the shell "
             + "until pcm:close, so that pcm:link and pcm:unlink can act on it; defaults: 48000 Hz, 2 channels, "
             + "S16_LE, 10 ms periods, 4 periods")
-    public String open(
+    public String open(CommandSession session,
             @Descriptor("open the capture substream (default: playback, or the name's suffix)")
             @Parameter(names = "--capture", absentValue = "false", presentValue = "true") boolean capture,
             @Descriptor("open the playback substream (the default)")
@@ -309,7 +388,11 @@ public final class PcmCommands {
         SampleFormat f = Options.given(format) ? Options.format(cmd, format) : Params.DEFAULT_FORMAT;
         long ps = Options.given(period) ? Options.integer(cmd, "--period", period, 1, Integer.MAX_VALUE) : 0;
         int n = Options.given(periods) ? Options.integer(cmd, "--periods", periods, 1, Integer.MAX_VALUE) : 0;
-        if (held.containsKey(t.name())) {
+        PcmSubstream before = held.get(t.name());
+        if (before != null && before.state() == PcmState.DISCONNECTED) {
+            // its card went and came back before the listener below let go of it
+            letGo(t.name(), before);
+        } else if (before != null) {
             throw new IllegalArgumentException(cmd + ": the shell already holds " + t.name()
                     + "; pcm:close it first");
         }
@@ -327,13 +410,14 @@ public final class PcmCommands {
             throw Options.refused(cmd, t.name(), e);
         }
         held.put(t.name(), s);
+        letGoWhenDisconnected(t.name(), s);
         return "opened " + t.name() + ": " + params.format() + ", " + params.rate() + " Hz, " + params.channels()
                 + " channels, period " + params.periodSize() + " frames, buffer " + params.bufferSize()
                 + " frames; state " + s.state();
     }
 
     @Descriptor("closes a substream the shell holds (opened with pcm:open); closing unlinks it")
-    public String close(
+    public String close(CommandSession session,
             @Descriptor("the substream is a capture one (default: playback, or the name's suffix)")
             @Parameter(names = "--capture", absentValue = "false", presentValue = "true") boolean capture,
             @Descriptor("the substream is a playback one (the default)")
@@ -350,12 +434,50 @@ public final class PcmCommands {
         return "closed " + t.name();
     }
 
+    /**
+     * A substream the shell holds is let go of once its card goes away, as an application closes
+     * a device that returned ENODEV: nothing can be done with it any more, and a card that comes
+     * back must be open to pcm:open again.
+     */
+    private void letGoWhenDisconnected(String name, PcmSubstream s) {
+        try {
+            s.addPeriodListener(new PeriodListener() {
+                @Override
+                public void periodElapsed(SubstreamView substream, long hwPtr) {
+                }
+
+                @Override
+                public void stopped(SubstreamView substream, PcmState state) {
+                    if (state == PcmState.DISCONNECTED) {
+                        // not here: the listener runs under the stream lock, and closing takes it
+                        Thread.ofVirtual().name("shell let go of " + name).start(() -> letGo(name, s));
+                    }
+                }
+            });
+        } catch (ErrnoException e) {
+            // a substream without a period hook is let go of at the next pcm:open
+        }
+    }
+
+    private void letGo(String name, PcmSubstream s) {
+        if (!held.remove(name, s)) {
+            return;
+        }
+        s.close();
+        String message = "the shell let go of " + name + " (held since pcm:open): its card went away";
+        if (logger != null) {
+            logger.warn(message);
+        } else {
+            System.err.println("pcm: " + message);
+        }
+    }
+
     // ------------------------------------------------------------------ link / unlink
 
     @Descriptor("links two substreams the shell holds (pcm:open) as snd_pcm_link does: from then on a start, "
             + "stop, prepare or pause of one acts on both at once; both must be in the same state. "
             + "Directions: the flag applies to both names, a name's /playback or /capture suffix overrides it")
-    public String link(
+    public String link(CommandSession session,
             @Descriptor("the substreams are capture ones (default: playback, or each name's suffix)")
             @Parameter(names = "--capture", absentValue = "false", presentValue = "true") boolean capture,
             @Descriptor("the substreams are playback ones (the default)")
@@ -377,7 +499,7 @@ public final class PcmCommands {
     }
 
     @Descriptor("takes a substream the shell holds (pcm:open) out of its link group, as snd_pcm_unlink does")
-    public String unlink(
+    public String unlink(CommandSession session,
             @Descriptor("the substream is a capture one (default: playback, or the name's suffix)")
             @Parameter(names = "--capture", absentValue = "false", presentValue = "true") boolean capture,
             @Descriptor("the substream is a playback one (the default)")
@@ -392,6 +514,45 @@ public final class PcmCommands {
             throw Options.refused(cmd, t.name(), e);
         }
         return "unlinked " + t.name();
+    }
+
+
+    // ------------------------------------------------------------------ any other command line
+
+    @Descriptor("(any other command line: says what is wrong with it)")
+    public Object status(CommandSession session, @Descriptor("the arguments as typed") Object... args)
+            throws Exception {
+        return Usage.dispatch(this, "pcm:status", "status", session, args);
+    }
+
+    @Descriptor("(any other command line: says what is wrong with it)")
+    public Object params(CommandSession session, @Descriptor("the arguments as typed") Object... args)
+            throws Exception {
+        return Usage.dispatch(this, "pcm:params", "params", session, args);
+    }
+
+    @Descriptor("(any other command line: says what is wrong with it)")
+    public Object open(CommandSession session, @Descriptor("the arguments as typed") Object... args)
+            throws Exception {
+        return Usage.dispatch(this, "pcm:open", "open", session, args);
+    }
+
+    @Descriptor("(any other command line: says what is wrong with it)")
+    public Object close(CommandSession session, @Descriptor("the arguments as typed") Object... args)
+            throws Exception {
+        return Usage.dispatch(this, "pcm:close", "close", session, args);
+    }
+
+    @Descriptor("(any other command line: says what is wrong with it)")
+    public Object link(CommandSession session, @Descriptor("the arguments as typed") Object... args)
+            throws Exception {
+        return Usage.dispatch(this, "pcm:link", "link", session, args);
+    }
+
+    @Descriptor("(any other command line: says what is wrong with it)")
+    public Object unlink(CommandSession session, @Descriptor("the arguments as typed") Object... args)
+            throws Exception {
+        return Usage.dispatch(this, "pcm:unlink", "unlink", session, args);
     }
 
     // ------------------------------------------------------------------ helpers

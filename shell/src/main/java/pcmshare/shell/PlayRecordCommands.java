@@ -1,9 +1,11 @@
 package pcmshare.shell;
 
+import static pcmshare.core.api.errno.Errno.EINTR;
 import static pcmshare.core.api.errno.Errno.EPIPE;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -11,14 +13,15 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import javax.sound.sampled.AudioFileFormat;
 import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
 import javax.sound.sampled.UnsupportedAudioFileException;
 
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Job;
 import org.apache.felix.service.command.Parameter;
+import org.apache.felix.service.command.Process;
 import org.apache.felix.service.command.annotations.GogoCommand;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -48,6 +51,8 @@ public final class PlayRecordCommands {
     static final double DEFAULT_TONE_SECONDS = 1;
     /** A quarter of full scale (-12 dBFS): audible, never clipping. */
     private static final double TONE_AMPLITUDE = 0.25;
+    /** The longest play: an hour, as the demo bounds its own length. */
+    private static final double MAX_SECONDS = 3600;
 
     private final PcmCore core;
 
@@ -67,8 +72,16 @@ public final class PlayRecordCommands {
             @Parameter(names = "--tone", absentValue = Options.ABSENT) String tone,
             @Descriptor("play this WAV file instead of a tone")
             @Parameter(names = "--file", absentValue = Options.ABSENT) String file,
-            @Descriptor("play this many seconds (> 0); default: 1 s of tone, or the whole file")
+            @Descriptor("play this many seconds (> 0, at most 3600); default: 1 s of tone, or the whole file")
             @Parameter(names = "--seconds", absentValue = Options.ABSENT) String seconds,
+            @Descriptor("the tone's rate in Hz (default 48000)")
+            @Parameter(names = "--rate", absentValue = Options.ABSENT) String rate,
+            @Descriptor("the tone's channels (default 2)")
+            @Parameter(names = "--channels", absentValue = Options.ABSENT) String channels,
+            @Descriptor("the tone's sample format: S16_LE (the default), S32_LE or FLOAT_LE")
+            @Parameter(names = "--format", absentValue = Options.ABSENT) String format,
+            @Descriptor("the tone's level, a fraction of full scale (0 < L <= 1; default 0.25, -12 dBFS)")
+            @Parameter(names = "--level", absentValue = Options.ABSENT) String level,
             @Descriptor("the playback substream: hw:CARD[,DEV[,SUB]], CARD an id or index")
             String substream) throws IOException {
         String cmd = "pcm:play";
@@ -76,13 +89,31 @@ public final class PlayRecordCommands {
         if (Options.given(tone) && Options.given(file)) {
             throw new IllegalArgumentException(cmd + ": give --tone HZ or --file WAV, not both");
         }
+        boolean toneOptions = Options.given(rate) || Options.given(channels) || Options.given(format)
+                || Options.given(level);
+        if (Options.given(file) && toneOptions) {
+            throw new IllegalArgumentException(cmd + ": --rate, --channels, --format and --level shape a tone; a "
+                    + "file plays in its own format");
+        }
         Double secs = Options.given(seconds) ? Options.seconds(cmd, seconds) : null;
+        if (secs != null && secs > MAX_SECONDS) {
+            throw new IllegalArgumentException(cmd + ": --seconds " + seconds + " is too long; allowed: above 0 "
+                    + "and at most " + (long) MAX_SECONDS);
+        }
         Source source;
         if (Options.given(file)) {
             source = WavSource.open(cmd, Options.path(session, file));
         } else {
-            double hz = Options.given(tone) ? toneHz(cmd, tone) : DEFAULT_TONE_HZ;
-            source = new Tone(hz, new WavFormat(SampleFormat.S16_LE, Params.DEFAULT_RATE, Params.DEFAULT_CHANNELS));
+            int r = Options.given(rate) ? Options.integer(cmd, "--rate", rate, 1000, 768_000) : Params.DEFAULT_RATE;
+            int ch = Options.given(channels) ? Options.integer(cmd, "--channels", channels, 1, 64)
+                    : Params.DEFAULT_CHANNELS;
+            SampleFormat sf = Options.given(format) ? Options.format(cmd, format) : SampleFormat.S16_LE;
+            if (!Tone.FORMATS.contains(sf)) {
+                throw new IllegalArgumentException(cmd + ": a tone is made in " + Tone.FORMATS + ", not " + sf);
+            }
+            double lv = Options.given(level) ? level(cmd, level) : TONE_AMPLITUDE;
+            double hz = Options.given(tone) ? toneHz(cmd, tone, r) : DEFAULT_TONE_HZ;
+            source = new Tone(hz, lv, new WavFormat(sf, r, ch));
         }
         try (source) {
             WavFormat f = source.format();
@@ -94,8 +125,14 @@ public final class PlayRecordCommands {
                 throw new IllegalArgumentException(cmd + ": " + source + " has no audio frames to play");
             }
             Transfer x = play(session, t, source, total);
-            return "played " + secondsText(x.frames, f.rate()) + " (" + x.frames + " frames) of " + source + " to "
-                    + t.name() + "; xruns " + x.xruns;
+            // a file whose data ends before its header says: played as far as it goes, and said so
+            String cut = !x.interrupted && frames > 0 && x.frames < total
+                    ? "; warning: the file is cut short: its header promises " + frames + " frames, it holds "
+                            + x.frames
+                    : "";
+            return (x.interrupted ? "stopped by an interrupt (Ctrl-C or kill) after " : "played ")
+                    + secondsText(x.frames, f.rate()) + " (" + x.frames + " frames) of " + source + " to "
+                    + t.name() + "; xruns " + x.xruns + cut;
         }
     }
 
@@ -117,7 +154,7 @@ public final class PlayRecordCommands {
             byte[] bytes = new byte[(int) (chunk * fb)];
             long queued = 0;
             boolean started = false;
-            while (x.frames < total) {
+            while (x.frames < total && !x.interrupted) {
                 int n = source.read(bytes, (int) Math.min(chunk, total - x.frames));
                 if (n <= 0) {
                     break;
@@ -136,6 +173,10 @@ public final class PlayRecordCommands {
                         done += w;
                         queued += w;
                     } catch (ErrnoException e) {
+                        if (e.errno() == EINTR) {
+                            x.interrupted();
+                            break;
+                        }
                         if (e.errno() != EPIPE) {
                             throw e;
                         }
@@ -145,8 +186,13 @@ public final class PlayRecordCommands {
                         started = false;
                     }
                 }
-                x.frames += n;
+                x.frames += done;
                 progress.update(x.frames, x.xruns);
+            }
+            if (x.interrupted) {
+                // Ctrl-C: stop at once, as aplay does, dropping what is queued
+                s.drop();
+                return x;
             }
             if (!started && queued > 0) {
                 s.start();
@@ -154,10 +200,14 @@ public final class PlayRecordCommands {
             try {
                 s.drain();
             } catch (ErrnoException e) {
-                if (e.errno() != EPIPE) {
+                if (e.errno() == EINTR) {
+                    x.interrupted();
+                    s.drop();
+                } else if (e.errno() != EPIPE) {
                     throw e;
+                } else {
+                    x.xruns++;
                 }
-                x.xruns++;
             }
         } catch (ErrnoException e) {
             throw Options.refused(cmd, t.name(), e);
@@ -170,11 +220,14 @@ public final class PlayRecordCommands {
     // ------------------------------------------------------------------ record
 
     @Descriptor("records from a capture substream into a WAV file, with a progress line; the file is "
-            + "written through javax.sound.sampled and replaced if it exists")
+            + "replaced if it exists. Stopped early (Ctrl-C, the card gone), the file keeps what was recorded "
+            + "until then, as a valid WAV file, and the command says how much")
     public String record(CommandSession session,
-            @Descriptor("record this many seconds (> 0); required")
+            @Descriptor("record this many seconds (> 0); default: until stopped (Ctrl-C, or kill N for a job "
+                    + "in the background), as arecord")
             @Parameter(names = "--seconds", absentValue = Options.ABSENT) String seconds,
-            @Descriptor("the WAV file to write; required")
+            @Descriptor("the WAV file to write; default: a new pcmshare-record-CARD-DEV-SUB-TIME.wav in the "
+                    + "current folder")
             @Parameter(names = "--file", absentValue = Options.ABSENT) String file,
             @Descriptor("rate in Hz (default 48000)")
             @Parameter(names = "--rate", absentValue = Options.ABSENT) String rate,
@@ -186,13 +239,7 @@ public final class PlayRecordCommands {
             String substream) throws IOException {
         String cmd = "pcm:record";
         SubstreamName.Target t = target(cmd, substream, Direction.CAPTURE);
-        if (!Options.given(seconds)) {
-            throw new IllegalArgumentException(cmd + " needs --seconds S, a positive number of seconds");
-        }
-        if (!Options.given(file)) {
-            throw new IllegalArgumentException(cmd + " needs --file WAV, the file to write");
-        }
-        double secs = Options.seconds(cmd, seconds);
+        Double secs = Options.given(seconds) ? Options.seconds(cmd, seconds) : null;
         int r = Options.given(rate) ? Options.integer(cmd, "--rate", rate, 1, Integer.MAX_VALUE) : Params.DEFAULT_RATE;
         int ch = Options.given(channels) ? Options.integer(cmd, "--channels", channels, 1, 1024)
                 : Params.DEFAULT_CHANNELS;
@@ -202,7 +249,9 @@ public final class PlayRecordCommands {
             throw new IllegalArgumentException(cmd + ": a WAV file cannot hold format " + sf + "; supported: "
                     + WavFormat.supported());
         }
-        Path path = Options.path(session, file);
+        Path path = Options.path(session, Options.given(file) ? file : "pcmshare-record-" + t.cardId() + "-"
+                + t.device() + "-" + t.subdevice() + "-" + java.time.LocalDateTime.now().format(
+                        java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".wav");
         Path dir = path.getParent();
         if (dir == null || !Files.isDirectory(dir)) {
             throw new IllegalArgumentException(cmd + " cannot write " + path + ": the folder " + dir
@@ -211,90 +260,82 @@ public final class PlayRecordCommands {
         if (Files.isDirectory(path)) {
             throw new IllegalArgumentException(cmd + " cannot write " + path + ": it is a folder");
         }
-        long total = frames(cmd, secs, r);
+        // without --seconds: until stopped; a WAV file cannot hold more than 4 GiB of data anyway
+        long total = secs != null ? frames(cmd, secs, r) : Long.MAX_VALUE / 4;
 
         PcmSubstream s = openWith(cmd, t, RECORD_HOLDER, f);
         Transfer x = new Transfer();
         Progress progress = new Progress(console(session), t.name(), r, total);
-        boolean written = false;
-        try (s; Arena arena = Arena.ofConfined()) {
+        ErrnoException failure = null;
+        WavWriter wav;
+        try {
+            wav = new WavWriter(path, f);
+        } catch (IOException e) {
+            s.close();
+            throw new IllegalArgumentException(cmd + " cannot write " + path + ": " + e.getMessage());
+        }
+        try (s; wav; Arena arena = Arena.ofConfined()) {
             HwParams p = s.hwParams();
             s.prepare();
             s.start();
-            Capture in = new Capture(s, p, arena, total, x, progress);
-            AudioSystem.write(new AudioInputStream(in, f.audioFormat(), total), AudioFileFormat.Type.WAVE,
-                    path.toFile());
-            written = true;
+            record(s, p, arena, total, x, progress, wav);
         } catch (ErrnoException e) {
-            throw Options.refused(cmd, t.name(), e);
+            failure = e;
         } finally {
             progress.end();
-            if (!written) {
-                Files.deleteIfExists(path);
-            }
         }
-        return "recorded " + secondsText(x.frames, r) + " (" + x.frames + " frames, " + f + ") from " + t.name()
-                + " to " + path + "; xruns " + x.xruns;
+        // what was captured stays, as arecord keeps it: the header says how much
+        String amount = secondsText(x.frames, r) + " (" + x.frames + " frames, " + f + ")";
+        if (failure != null) {
+            throw new ErrnoException(failure.errno(), cmd, failure.state(), null, t.name() + ": "
+                    + failure.getMessage() + "; " + path + " keeps the " + amount + " recorded before, a valid WAV "
+                    + "file", failure);
+        }
+        return (x.interrupted ? "stopped by an interrupt (Ctrl-C or kill): recorded " : "recorded ") + amount + " from "
+                + t.name() + " to " + path + (x.interrupted ? ", a valid WAV file" : "") + "; xruns " + x.xruns;
+    }
+
+    /** Reads period by period into the file until {@code total} frames, an interrupt or a refusal. */
+    private static void record(PcmSubstream s, HwParams p, Arena arena, long total, Transfer x, Progress progress,
+            WavWriter wav) throws IOException {
+        int fb = p.frameBytes();
+        long chunk = p.periodSize();
+        MemorySegment seg = arena.allocate(chunk * fb);
+        byte[] bytes = new byte[(int) (chunk * fb)];
+        while (x.frames < total) {
+            long got;
+            try {
+                got = s.read(seg, Math.min(chunk, total - x.frames));
+            } catch (ErrnoException e) {
+                if (e.errno() == EINTR) {
+                    x.interrupted();
+                    return;
+                }
+                if (e.errno() != EPIPE) {
+                    throw e;
+                }
+                x.xruns++;
+                s.prepare();
+                s.start();
+                continue;
+            }
+            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, 0, bytes, 0, (int) (got * fb));
+            wav.write(bytes, (int) (got * fb));
+            x.frames += got;
+            progress.update(x.frames, x.xruns);
+        }
     }
 
     /** Frames counted and xruns recovered from, by a transfer. */
     private static final class Transfer {
         long frames;
         long xruns;
-    }
+        boolean interrupted;
 
-    /** The capture side as the input stream AudioSystem.write pulls the WAV data from. */
-    private static final class Capture extends InputStream {
-        private final PcmSubstream s;
-        private final long total;
-        private final Transfer x;
-        private final Progress progress;
-        private final int fb;
-        private final long chunk;
-        private final MemorySegment seg;
-
-        Capture(PcmSubstream s, HwParams p, Arena arena, long total, Transfer x, Progress progress) {
-            this.s = s;
-            this.total = total;
-            this.x = x;
-            this.progress = progress;
-            this.fb = p.frameBytes();
-            this.chunk = p.periodSize();
-            this.seg = arena.allocate(chunk * fb);
-        }
-
-        @Override
-        public int read() {
-            throw new UnsupportedOperationException("audio is read in whole frames");
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            long left = total - x.frames;
-            if (left == 0) {
-                return -1;
-            }
-            long n = Math.min(Math.min(left, chunk), len / fb);
-            if (n == 0) {
-                return 0;
-            }
-            long got = 0;
-            while (got == 0) {
-                try {
-                    got = s.read(seg, n);
-                } catch (ErrnoException e) {
-                    if (e.errno() != EPIPE) {
-                        throw e;
-                    }
-                    x.xruns++;
-                    s.prepare();
-                    s.start();
-                }
-            }
-            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, 0, b, off, (int) (got * fb));
-            x.frames += got;
-            progress.update(x.frames, x.xruns);
-            return (int) (got * fb);
+        /** The command's thread was interrupted (Ctrl-C): the command ends; the shell goes on. */
+        void interrupted() {
+            interrupted = true;
+            Thread.interrupted();
         }
     }
 
@@ -314,14 +355,18 @@ public final class PlayRecordCommands {
         void close() throws IOException;
     }
 
-    /** A sine tone, the same on every channel, in S16_LE. */
+    /** A sine tone, the same on every channel, in S16_LE, S32_LE or FLOAT_LE. */
     private static final class Tone implements Source {
+        static final java.util.List<SampleFormat> FORMATS = java.util.List.of(SampleFormat.S16_LE,
+                SampleFormat.S32_LE, SampleFormat.FLOAT_LE);
         private final double hz;
+        private final double level;
         private final WavFormat format;
         private long frame;
 
-        Tone(double hz, WavFormat format) {
+        Tone(double hz, double level, WavFormat format) {
             this.hz = hz;
+            this.level = level;
             this.format = format;
         }
 
@@ -337,13 +382,15 @@ public final class PlayRecordCommands {
 
         @Override
         public int read(byte[] into, int frames) {
-            int at = 0;
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(into).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < frames; i++, frame++) {
-                short v = (short) Math.round(Math.sin(2 * Math.PI * hz * frame / format.rate()) * TONE_AMPLITUDE
-                        * Short.MAX_VALUE);
+                double v = Math.sin(2 * Math.PI * hz * frame / format.rate()) * level;
                 for (int c = 0; c < format.channels(); c++) {
-                    into[at++] = (byte) v;
-                    into[at++] = (byte) (v >> 8);
+                    switch (format.format()) {
+                        case S32_LE -> b.putInt((int) Math.round(v * Integer.MAX_VALUE));
+                        case FLOAT_LE -> b.putFloat((float) v);
+                        default -> b.putShort((short) Math.round(v * Short.MAX_VALUE));
+                    }
                 }
             }
             return frames;
@@ -355,7 +402,10 @@ public final class PlayRecordCommands {
 
         @Override
         public String toString() {
-            return "a " + (hz == Math.rint(hz) ? String.valueOf((long) hz) : String.valueOf(hz)) + " Hz tone";
+            String f = hz == Math.rint(hz) ? String.valueOf((long) hz) : String.valueOf(hz);
+            boolean usual = format.equals(new WavFormat(SampleFormat.S16_LE, Params.DEFAULT_RATE,
+                    Params.DEFAULT_CHANNELS)) && level == TONE_AMPLITUDE;
+            return "a " + f + " Hz tone" + (usual ? "" : " (" + format + ", level " + level + ")");
         }
     }
 
@@ -385,6 +435,10 @@ public final class PlayRecordCommands {
                 throw new IllegalArgumentException(cmd + " cannot play " + path
                         + ": not a WAV file javax.sound.sampled can read; supported: WAV with "
                         + WavFormat.supported());
+            } catch (IOException e) {
+                // e.g. FileNotFoundException "(Permission denied)", or a file cut short in its header
+                throw new IllegalArgumentException(cmd + " cannot play " + path + ": " + (e.getMessage() == null
+                        ? e.getClass().getSimpleName() : e.getMessage()));
             }
             try {
                 return new WavSource(path, in, WavFormat.of(in.getFormat()));
@@ -431,6 +485,21 @@ public final class PlayRecordCommands {
         }
     }
 
+
+    // ------------------------------------------------------------------ any other command line
+
+    @Descriptor("(any other command line: says what is wrong with it)")
+    public Object play(CommandSession session, @Descriptor("the arguments as typed") Object... args)
+            throws Exception {
+        return Usage.dispatch(this, "pcm:play", "play", session, args);
+    }
+
+    @Descriptor("(any other command line: says what is wrong with it)")
+    public Object record(CommandSession session, @Descriptor("the arguments as typed") Object... args)
+            throws Exception {
+        return Usage.dispatch(this, "pcm:record", "record", session, args);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private SubstreamName.Target target(String cmd, String text, Direction direction) {
@@ -460,16 +529,30 @@ public final class PlayRecordCommands {
         }
     }
 
-    private static double toneHz(String cmd, String value) {
+    private static double level(String cmd, String value) {
+        double l;
+        try {
+            l = Double.parseDouble(value.strip());
+        } catch (NumberFormatException e) {
+            l = Double.NaN;
+        }
+        if (!(l > 0 && l <= 1)) {
+            throw new IllegalArgumentException(cmd + ": --level " + value + " is not allowed; give a fraction of full "
+                    + "scale above 0 and at most 1, e.g. 0.5");
+        }
+        return l;
+    }
+
+    private static double toneHz(String cmd, String value, int rate) {
         double hz;
         try {
             hz = Double.parseDouble(value.strip());
         } catch (NumberFormatException e) {
             hz = Double.NaN;
         }
-        if (!(hz > 0 && hz <= Params.DEFAULT_RATE / 2.0)) {
+        if (!(hz > 0 && hz <= rate / 2.0)) {
             throw new IllegalArgumentException(cmd + ": --tone " + value + " is not allowed; give a frequency in Hz "
-                    + "above 0 and at most " + Params.DEFAULT_RATE / 2 + " (half the 48000 Hz rate)");
+                    + "above 0 and at most " + rate / 2 + " (half the " + rate + " Hz rate)");
         }
         return hz;
     }
@@ -490,7 +573,22 @@ public final class PlayRecordCommands {
         return String.format("%.2f s", (double) frames / rate);
     }
 
+    /**
+     * Where the progress line goes: to a terminal only, never into a file or a pipe (where its
+     * redraws are noise), nor from a job in the background, which would scribble over the prompt.
+     */
     private static PrintStream console(CommandSession session) {
+        Process process = Process.Utils.current();
+        java.io.Console terminal = System.console();
+        if (terminal == null || !terminal.isTerminal() || (process != null && !process.isTty(1))) {
+            return new PrintStream(OutputStream.nullOutputStream());
+        }
+        // Job.Utils.current() is the outermost job (the console's own): look from the command's job up
+        for (Job job = process == null ? null : process.job(); job != null; job = job.parent()) {
+            if (job.status() == Job.Status.Background) {
+                return new PrintStream(OutputStream.nullOutputStream());
+            }
+        }
         return session != null && session.getConsole() != null ? session.getConsole() : System.out;
     }
 }

@@ -25,8 +25,11 @@ final class Progress {
             return;
         }
         shown = frames;
-        out.print(String.format("\r%s: %.2f s of %.2f s, %d frames, xruns %d", what, (double) frames / rate,
-                (double) total / rate, frames, xruns));
+        out.print(total >= Long.MAX_VALUE / 4
+                ? String.format("\r%s: %.2f s (until stopped), %d frames, xruns %d", what, (double) frames / rate,
+                        frames, xruns)
+                : String.format("\r%s: %.2f s of %.2f s, %d frames, xruns %d", what, (double) frames / rate,
+                        (double) total / rate, frames, xruns));
         out.flush();
     }
 

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.apache.felix.service.command.Descriptor;
@@ -21,7 +20,6 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
-import pcmshare.core.api.pcm.PcmSubstream;
 import pcmshare.core.api.sharing.BufferExporter;
 import pcmshare.core.api.sharing.ExportInfo;
 import pcmshare.core.api.sharing.anondup.AnonDup;
@@ -37,13 +35,11 @@ import pcmshare.core.api.sharing.anondup.DupInfo;
 public final class ShareCommands {
     private final BundleContext context;
     private final ServiceComponentRuntime scr;
-    private final PcmCommands pcm;
 
     @Activate
-    public ShareCommands(BundleContext context, @Reference ServiceComponentRuntime scr, @Reference PcmCommands pcm) {
+    public ShareCommands(BundleContext context, @Reference ServiceComponentRuntime scr) {
         this.context = context;
         this.scr = scr;
-        this.pcm = pcm;
     }
 
     @Descriptor("lists the sharing backends: type (the " + BufferExporter.TYPE_PROPERTY + " property), the bundle "
@@ -64,11 +60,15 @@ public final class ShareCommands {
             if (component != null) {
                 seen.add(b.getBundleId() + "/" + component);
             }
-            BufferExporter<?, ?> exporter = (BufferExporter<?, ?>) context.getService(ref);
+            Object service = context.getService(ref);
             String exports = "?";
-            if (exporter != null) {
+            if (service instanceof BufferExporter<?, ?> exporter) {
                 try {
                     exports = String.valueOf(exporter.exports().size());
+                    if (service instanceof AnonDup anondup) {
+                        // its dups are handles too, most of them never exported
+                        exports += " (+ " + anondup.dups().size() + " dups)";
+                    }
                 } finally {
                     context.ungetService(ref);
                 }
@@ -112,8 +112,8 @@ public final class ShareCommands {
     }
 
     @Descriptor("lists every live exported object of every backend (dma-bufs, dups, sealed containers, ...): "
-            + "type, id, what it is, size, reference count and holders; then the anonymous dups of the "
-            + "substreams the shell holds (pcm:open)")
+            + "type, id, what it is, size, reference count and holders; then every live anondup dup "
+            + "(exported or not): its substream, holder and permissions")
     public String list() {
         StringBuilder out = new StringBuilder();
         out.append(String.format("%-9s %-5s %-34s %10s %5s  %s%n", "TYPE", "ID", "NAME", "BYTES", "REFS", "HOLDERS"));
@@ -134,15 +134,16 @@ public final class ShareCommands {
             }
         }
         out.append(count).append(count == 1 ? " export" : " exports");
-        List<String> dups = heldDups();
+        List<String> dups = dups();
+        out.append(", ").append(dups.size()).append(dups.size() == 1 ? " anondup dup" : " anondup dups");
         if (!dups.isEmpty()) {
             out.append('\n').append(String.join("\n", dups));
         }
         return out.toString();
     }
 
-    /** Dups made directly through AnonDup (not exported) from the substreams the shell holds. */
-    private List<String> heldDups() {
+    /** Every live anondup dup, whoever made it and whether or not it was exported. */
+    private List<String> dups() {
         List<String> lines = new ArrayList<>();
         ServiceReference<AnonDup> ref = context.getServiceReference(AnonDup.class);
         if (ref == null) {
@@ -153,11 +154,9 @@ public final class ShareCommands {
             return lines;
         }
         try {
-            for (Map.Entry<String, PcmSubstream> h : pcm.held().entrySet()) {
-                for (DupInfo d : anondup.dups(h.getValue())) {
-                    lines.add(String.format("dup %d of %s held by %s: %s, %d dups of its own", d.id(), h.getKey(),
-                            d.holder(), d.permissions(), d.dups()));
-                }
+            for (DupInfo d : anondup.dups()) {
+                lines.add(String.format("dup %d of %s held by %s: %s, %d dups of its own", d.id(), d.substream(),
+                        d.holder(), d.permissions(), d.dups()));
             }
         } finally {
             context.ungetService(ref);

@@ -91,29 +91,36 @@ record SubstreamName(String text, String card, int device, int subdevice, Direct
      */
     Target resolve(String command, List<CardInfo> cards, Direction fallback) {
         Direction dir = directionOr(fallback);
-        int index = -1;
+        CardInfo match = null;
         if (card.chars().allMatch(Character::isDigit)) {
             int i = card.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(card);
-            if (i >= cards.size()) {
+            for (int k = 0; k < cards.size() && match == null; k++) {
+                // a card's index, as pcm:cards shows it; the position in a list where no index is known
+                int index = cards.get(k).index() >= 0 ? cards.get(k).index() : k;
+                if (index == i) {
+                    match = cards.get(k);
+                }
+            }
+            if (match == null) {
                 throw unknownCard(command, cards, "no card with index " + card);
             }
-            index = i;
         } else {
-            for (int i = 0; i < cards.size() && index < 0; i++) {
+            for (int i = 0; i < cards.size() && match == null; i++) {
                 if (cards.get(i).id().equals(card)) {
-                    index = i;
+                    match = cards.get(i);
                 }
             }
-            for (int i = 0; i < cards.size() && index < 0; i++) {
+            for (int i = 0; i < cards.size() && match == null; i++) {
                 if (cards.get(i).id().equalsIgnoreCase(card)) {
-                    index = i;
+                    match = cards.get(i);
                 }
             }
-            if (index < 0) {
+            if (match == null) {
                 throw unknownCard(command, cards, "no card '" + card + "'");
             }
         }
-        CardInfo info = cards.get(index);
+        CardInfo info = match;
+        int index = info.index() >= 0 ? info.index() : cards.indexOf(info);
         PcmDeviceInfo dev = info.devices().stream().filter(d -> d.device() == device).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(command + " cannot use substream '" + text
                         + "': card " + info.id() + " has no PCM device " + device + "; its devices are "
@@ -131,7 +138,8 @@ record SubstreamName(String text, String card, int device, int subdevice, Direct
     private IllegalArgumentException unknownCard(String command, List<CardInfo> cards, String why) {
         StringBuilder known = new StringBuilder();
         for (int i = 0; i < cards.size(); i++) {
-            known.append(i == 0 ? "" : ", ").append(i).append(' ').append(cards.get(i).id());
+            int index = cards.get(i).index() >= 0 ? cards.get(i).index() : i;
+            known.append(i == 0 ? "" : ", ").append(index).append(' ').append(cards.get(i).id());
         }
         return new IllegalArgumentException(command + " cannot use substream '" + text + "': " + why
                 + "; the cards are " + (cards.isEmpty() ? "none (no driver registered a card)" : known));

@@ -1,6 +1,9 @@
 package pcmshare.driver.aloop;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -13,6 +16,7 @@ import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
+import pcmshare.core.api.driver.DriverConfiguration;
 import pcmshare.core.api.driver.PcmOps;
 import pcmshare.core.api.driver.PcmRuntime;
 import pcmshare.core.api.driver.SoundCardDriver;
@@ -38,29 +42,58 @@ public final class AloopComponent implements SoundCardDriver {
     /** The configuration PID and factory PID. */
     public static final String PID = "pcmshare.driver.aloop";
 
-    private final Loopback loopback;
+    // set once by activate: an activate method, not the constructor, so that SCR logs (and its DTO keeps)
+    // the refusal itself, where a failing constructor shows as InvocationTargetException: null
+    private volatile Loopback loopback;
+    private volatile int index = -1;
 
     /**
-     * @param logger the OSGi log when there is one at activation (a log service coming later does not
-     *               replace the card: its streams would be disconnected); else System.Logger
+     * The OSGi log when there is one at activation (a log service coming later does not replace the card:
+     * its streams would be disconnected); else System.Logger.
      */
-    @Activate
-    public AloopComponent(AloopConfig config,
-            @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL,
-                    policyOption = ReferencePolicyOption.RELUCTANT)
-            Logger logger) {
-        this.loopback = new Loopback(LoopbackSettings.of(config), logger == null ? LoopbackLog.system()
-                : new LoopbackLog() {
-                    @Override
-                    public void warn(String message) {
-                        logger.warn(message);
-                    }
+    @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policyOption = ReferencePolicyOption.RELUCTANT)
+    private Logger logger;
 
-                    @Override
-                    public void info(String message) {
-                        logger.info(message);
-                    }
-                });
+    /**
+     * Makes the card, or refuses the configuration with {@code "ID: not created: PROPERTY = VALUE: why"}
+     * (SCR logs it under this bundle, and {@code pcm:cards} shows it); unknown keys are logged as warnings.
+     */
+    /** Cards bound before activation made the loopback. */
+    private final List<SoundCardDriver> early = new ArrayList<>();
+
+    @Activate
+    synchronized void activate(AloopConfig config, Map<String, Object> properties) {
+        Object id = properties.getOrDefault("id", "Loopback");
+        LoopbackLog log = logger == null ? LoopbackLog.system() : new LoopbackLog() {
+            @Override
+            public void warn(String message) {
+                logger.warn(message);
+            }
+
+            @Override
+            public void info(String message) {
+                logger.info(message);
+            }
+        };
+        try {
+            DriverConfiguration.checkValues(AloopConfig.class, properties);
+            if (config.index() < -1 || config.index() > 31) {
+                throw new IllegalArgumentException("index = " + config.index()
+                        + ": must be in [0, 31], or -1 for the core to choose");
+            }
+            this.index = config.index();
+            this.loopback = new Loopback(LoopbackSettings.of(config), log);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(id + ": not created: " + e.getMessage(), e);
+        }
+        Set<String> unknown = DriverConfiguration.unknownKeys(AloopConfig.class, properties);
+        if (!unknown.isEmpty()) {
+            log.warn("loopback card " + id + ": unknown configuration properties " + unknown + " are ignored; known: "
+                    + DriverConfiguration.knownKeys(AloopConfig.class));
+        }
+        early.forEach(loopback::cardAppeared);
+        early.clear();
         if (loopback.waitingForSource()) {
             loopback.log().info("loopback card " + config.id() + ": timer source card '" + config.timer__source()
                     + "' is not present; cables run on their own clock until it comes");
@@ -72,14 +105,25 @@ public final class AloopComponent implements SoundCardDriver {
     @Reference(name = "card", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "removeCard",
             target = "(!(component.name=pcmshare.driver.aloop.AloopComponent))")
-    void addCard(SoundCardDriver card) {
-        if (card != this) {
+    synchronized void addCard(SoundCardDriver card) {
+        if (card == this) {
+            return;
+        }
+        if (loopback == null) {
+            // DS binds method references before it calls activate
+            early.add(card);
+        } else {
             loopback.cardAppeared(card);
         }
     }
 
-    void removeCard(SoundCardDriver card) {
-        if (card != this) {
+    synchronized void removeCard(SoundCardDriver card) {
+        if (card == this) {
+            return;
+        }
+        if (loopback == null) {
+            early.remove(card);
+        } else {
             loopback.cardGone(card);
         }
     }
@@ -87,6 +131,11 @@ public final class AloopComponent implements SoundCardDriver {
     @Override
     public String id() {
         return loopback.id();
+    }
+
+    @Override
+    public int index() {
+        return index;
     }
 
     @Override

@@ -17,6 +17,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "id", description = "Card id (ALSA's card id), unique among cards")
     String id() default "Loopback";
 
+    @AttributeDefinition(name = "index", description = "The card's index (hw:INDEX), as snd-aloop's index= "
+            + "parameter: 0-31, or -1 for the core to choose (the index this id had before, else a new one)",
+            min = "-1", max = "31")
+    int index() default -1;
+
     @AttributeDefinition(name = "name", description = "Human-readable card name")
     String name() default "Loopback";
 

@@ -41,10 +41,11 @@ public record LoopbackSettings(String id, String name, int substreams, boolean p
         Objects.requireNonNull(name, "name");
         timerSource = timerSource == null ? "" : timerSource.trim();
         if (id.isBlank()) {
-            throw new IllegalArgumentException("card id is empty");
+            throw new IllegalArgumentException("id = " + id + ": must not be empty");
         }
         if (substreams < 1 || substreams > MAX_SUBSTREAMS) {
-            throw new IllegalArgumentException("pcm_substreams must be 1-" + MAX_SUBSTREAMS + ": " + substreams);
+            throw new IllegalArgumentException("pcm_substreams = " + substreams + ": must be in [1, " + MAX_SUBSTREAMS
+                    + "] (snd-aloop's MAX_PCM_SUBSTREAMS)");
         }
         Objects.requireNonNull(rates, "rates");
         Objects.requireNonNull(channels, "channels");
@@ -64,7 +65,7 @@ public record LoopbackSettings(String id, String name, int substreams, boolean p
                     + " channels_max): " + channels.max());
         }
         if (formats.isEmpty()) {
-            throw new IllegalArgumentException("no sample format offered");
+            throw new IllegalArgumentException("formats = " + formats + ": must name a sample format");
         }
         formats = Set.copyOf(EnumSet.copyOf(formats));
     }
@@ -83,13 +84,22 @@ public record LoopbackSettings(String id, String name, int substreams, boolean p
             try {
                 fs.add(SampleFormat.valueOf(f.trim()));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown sample format in formats: " + f
-                        + "; known: " + EnumSet.allOf(SampleFormat.class), e);
+                throw new IllegalArgumentException("formats = " + String.join(",", c.formats()) + ": " + f
+                        + " is not a sample format; known: " + EnumSet.allOf(SampleFormat.class), e);
             }
         }
+        bounds("rate_min", c.rate__min(), "rate_max", c.rate__max());
+        bounds("channels_min", c.channels__min(), "channels_max", c.channels__max());
         return new LoopbackSettings(c.id(), c.name(), c.pcm__substreams(), c.pcm__notify(), c.timer__source(),
                 EnumSet.copyOf(fs), Range.of(c.rate__min(), c.rate__max()),
                 Range.of(c.channels__min(), c.channels__max()));
+    }
+
+    private static void bounds(String minName, int min, String maxName, int max) {
+        if (min < 1 || min > max) {
+            throw new IllegalArgumentException(minName + " = " + min + ": must be at least 1 and at most " + maxName
+                    + " " + max);
+        }
     }
 
     public LoopbackSettings withPcmNotify(boolean on) {

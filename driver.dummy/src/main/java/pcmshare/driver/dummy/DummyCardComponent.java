@@ -1,13 +1,21 @@
 package pcmshare.driver.dummy;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
+import pcmshare.core.api.driver.DriverConfiguration;
 import pcmshare.core.api.driver.PcmOps;
 import pcmshare.core.api.driver.PcmRuntime;
 import pcmshare.core.api.driver.SoundCardDriver;
@@ -26,12 +34,39 @@ import pcmshare.core.api.pcm.PcmDeviceInfo;
 public final class DummyCardComponent implements SoundCardDriver {
     public static final String FACTORY_PID = "pcmshare.driver.dummy";
 
-    private final DummyCard card;
+    // set once by activate: an activate method, not the constructor, so that SCR logs (and its DTO keeps)
+    // the refusal itself, where a failing constructor shows as InvocationTargetException: null
+    private DummyCard card;
+    private int index = -1;
 
+    /**
+     * Makes the card, or refuses the configuration with {@code "ID: not created: PROPERTY = VALUE: why"}
+     * (SCR logs it under this bundle, and {@code pcm:cards} shows it); unknown keys are logged as warnings.
+     */
     @Activate
-    public DummyCardComponent(DummyConfig config) {
-        this.card = new DummyCard(DummySettings.from(config));
+    void activate(DummyConfig config, Map<String, Object> properties) {
+        Object id = properties.getOrDefault("id", "Dummy");
+        try {
+            DriverConfiguration.checkValues(DummyConfig.class, properties);
+            if (config.index() < -1 || config.index() > 31) {
+                throw new IllegalArgumentException("index = " + config.index()
+                        + ": must be in [0, 31], or -1 for the core to choose");
+            }
+            this.index = config.index();
+            this.card = new DummyCard(DummySettings.from(config));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(id + ": not created: " + e.getMessage(), e);
+        }
+        Set<String> unknown = DriverConfiguration.unknownKeys(DummyConfig.class, properties);
+        if (!unknown.isEmpty() && logger != null) {
+            logger.warn("dummy card {}: unknown configuration properties {} are ignored; known: {}", id, unknown,
+                    DriverConfiguration.knownKeys(DummyConfig.class));
+        }
     }
+
+    @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policyOption = ReferencePolicyOption.RELUCTANT)
+    private Logger logger;
 
     @Deactivate
     void deactivate() {
@@ -41,6 +76,11 @@ public final class DummyCardComponent implements SoundCardDriver {
     @Override
     public String id() {
         return card.id();
+    }
+
+    @Override
+    public int index() {
+        return index;
     }
 
     @Override

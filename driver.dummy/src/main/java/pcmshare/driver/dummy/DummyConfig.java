@@ -18,6 +18,11 @@ public @interface DummyConfig {
     @AttributeDefinition(name = "Card id", description = "Short unique id applications open the card by; the core adds a suffix on a clash.")
     String id() default "Dummy";
 
+    @AttributeDefinition(name = "index", description = "The card's index (hw:INDEX), as snd-aloop's index= "
+            + "parameter: 0-31, or -1 for the core to choose (the index this id had before, else a new one)",
+            min = "-1", max = "31")
+    int index() default -1;
+
     @AttributeDefinition(name = "Card name", description = "Human-readable name.")
     String name() default "Dummy";
 

@@ -65,7 +65,7 @@ public record DummySettings(String id, String name, int pcmDevs, int playbackSub
 
     private static void check(boolean ok, String property, Object value, String why) {
         if (!ok) {
-            throw new IllegalArgumentException("dummy card property " + property + " = " + value + ": " + why);
+            throw new IllegalArgumentException(property + " = " + value + ": " + why);
         }
     }
 

@@ -11,6 +11,9 @@ import org.junit.jupiter.api.DynamicTest;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 
+import pcmshare.core.api.clock.Clock;
+import pcmshare.core.api.driver.SoundCardDriver;
+import pcmshare.core.api.headless.HeadlessCore;
 import pcmshare.core.api.pcm.HwParams;
 import pcmshare.core.api.pcm.PcmCore;
 import pcmshare.driver.kit.check.Checks;
@@ -47,6 +50,25 @@ public final class DriverConformance {
     /** A kit for the card with this id ({@code PcmCore.card(id)}). */
     public static Builder forCard(String cardId) {
         return new Builder(cardId);
+    }
+
+    /**
+     * A kit for {@code driver}'s card without a framework, e.g. in a plain JUnit test of the driver's
+     * own module: the card is added to a {@link HeadlessCore} on the real clock (the rules measure real
+     * time), and {@link Rule#DISCONNECT} removes and adds it again.
+     *
+     * <pre>{@code
+     * @TestFactory
+     * Stream<DynamicTest> myCardConforms() {
+     *     return DriverConformance.headless(new MyCard()).build().dynamicTests();
+     * }
+     * }</pre>
+     */
+    public static Builder headless(SoundCardDriver driver) {
+        HeadlessCore core = HeadlessCore.on(Clock.monotonic());
+        String id = core.addCard(driver);
+        return new Builder(id).core(core).remover(CardRemover.of(() -> core.removeCard(driver),
+                () -> core.addCard(driver)));
     }
 
     /** The card's id. */
@@ -150,7 +172,8 @@ public final class DriverConformance {
                 c = bundle == null ? null : bundle.getBundleContext();
             }
             if (c == null && core == null) {
-                throw new IllegalStateException("the kit runs inside a framework: give it a BundleContext or a PcmCore");
+                throw new IllegalStateException("the kit runs inside a framework (give it a BundleContext or a "
+                        + "PcmCore) or on a HeadlessCore (DriverConformance.headless)");
             }
             return new DriverConformance(new Settings(cardId, c, core, remover, params, measure.toNanos(),
                     serviceTimeout.toNanos()));

@@ -6,7 +6,7 @@
  * named after it, and each failure message starts with the rule's name.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package pcmshare.driver.kit;
 
 import org.osgi.annotation.bundle.Export;

@@ -4,6 +4,7 @@ import static pcmshare.core.api.errno.Errno.EINVAL;
 import static pcmshare.core.api.errno.Errno.ENODEV;
 import static pcmshare.core.api.errno.Errno.EPERM;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
@@ -166,6 +167,26 @@ public final class AnonDupBackend implements AnonDup, BufferExporter<DupRequest,
             List<RestrictedHandle> list = byOriginal.get(owner);
             return list == null ? List.of() : List.copyOf(list);
         }
+    }
+
+    @Override
+    public List<DupInfo> dups() {
+        List<RestrictedHandle> roots = new ArrayList<>();
+        synchronized (byOriginal) {
+            byOriginal.values().forEach(roots::addAll);
+        }
+        List<DupInfo> list = new ArrayList<>();
+        ArrayDeque<RestrictedHandle> todo = new ArrayDeque<>(roots);
+        while (!todo.isEmpty()) {
+            RestrictedHandle h = todo.pop();
+            // a revoked or closed dup may stay in the tree for its live children; it is not listed
+            if (h.isLive()) {
+                list.add(new DupInfo(h.id, h.holder, h.permissions, String.valueOf(h.inner()), h.liveChildren()));
+            }
+            todo.addAll(h.children());
+        }
+        list.sort(Comparator.comparingLong(DupInfo::id));
+        return list;
     }
 
     @Override

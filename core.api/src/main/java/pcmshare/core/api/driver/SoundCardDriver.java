@@ -28,6 +28,15 @@ public interface SoundCardDriver {
     /** The card's PCM devices, with substream counts and hardware constraints per direction. */
     List<PcmDeviceInfo> devices();
 
+    /**
+     * The index the card asks for ({@code hw:INDEX}; the idx of snd_card_new, snd-aloop's {@code index=}),
+     * or -1 (the default) for the core to choose: the index this card id had before in this core, else the
+     * lowest one that no card has had. A card whose index is taken is refused with EBUSY, as in ALSA.
+     */
+    default int index() {
+        return -1;
+    }
+
     /** How far the card's clock runs from the core's, in ppm; the runtime's clock includes it. */
     default long clockSkewPpm() {
         return 0;

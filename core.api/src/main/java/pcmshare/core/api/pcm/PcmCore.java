@@ -12,7 +12,7 @@ import pcmshare.core.api.errno.ErrnoException;
  */
 public interface PcmCore {
 
-    /** The cards present now, in the order they appeared. */
+    /** The cards present now, by index. */
     List<CardInfo> cards();
 
     Optional<CardInfo> card(String cardId);
@@ -42,7 +42,7 @@ public interface PcmCore {
     }
 
     /**
-     * Every open substream now, card by card in the order the cards appeared,
+     * Every open substream now, card by card by index,
      * then by device, direction and number: for listings and diagnostics, read
      * by anyone, whoever holds the substreams. Default: none known.
      */

@@ -35,7 +35,8 @@ final class Card {
     private final PcmCounters counters;
     private boolean disconnected;
 
-    Card(String id, SoundCardDriver driver, List<PcmDeviceInfo> deviceList, Clock clock, PcmCounters counters) {
+    Card(String id, int index, SoundCardDriver driver, List<PcmDeviceInfo> deviceList, Clock clock,
+            PcmCounters counters) {
         this.id = id;
         this.counters = counters;
         this.driver = driver;
@@ -45,7 +46,7 @@ final class Card {
                 throw new IllegalArgumentException("card " + id + " declares device " + d.device() + " twice");
             }
         }
-        this.info = new CardInfo(id, driver.name(), deviceList, driver.clockSkewPpm());
+        this.info = new CardInfo(id, driver.name(), deviceList, driver.clockSkewPpm(), index);
     }
 
     String id() {

@@ -37,6 +37,7 @@ public final class PcmEngine implements PcmCore {
     private final long pointerLimit;
     private final Map<String, Card> cards = new LinkedHashMap<>();
     private final Map<SoundCardDriver, Card> byDriver = new IdentityHashMap<>();
+    private final CardIndexes indexes = new CardIndexes();
     private final PcmCounters counters = new PcmCounters();
 
     /**
@@ -59,10 +60,12 @@ public final class PcmEngine implements PcmCore {
     }
 
     /**
-     * Makes a card of a driver service; returns its id (suffixed when the driver's id is taken).
+     * Makes a card of a driver service; returns its id (suffixed when the driver's id is taken). Its index
+     * is the driver's, or chosen by {@link CardIndexes}.
      *
      * @throws ErrnoException EINVAL, naming the driver, the property and the value, when the driver's
-     *         declared hardware is not positive, ordered and bounded; the card is not made
+     *         declared hardware is not positive, ordered and bounded (the card is not made), or when the
+     *         index it asks for is out of range; EBUSY when that index is taken
      */
     public String addCard(SoundCardDriver driver) {
         synchronized (cards) {
@@ -75,7 +78,14 @@ public final class PcmEngine implements PcmCore {
             for (int n = 1; cards.containsKey(id); n++) {
                 id = base + "_" + n;
             }
-            Card card = new Card(id, driver, driver.devices(), clock.skewed(driver.clockSkewPpm()), counters);
+            int index = indexes.take(id, driver.index());
+            Card card;
+            try {
+                card = new Card(id, index, driver, driver.devices(), clock.skewed(driver.clockSkewPpm()), counters);
+            } catch (RuntimeException e) {
+                indexes.release(id, index);
+                throw e;
+            }
             cards.put(id, card);
             byDriver.put(driver, card);
             return id;
@@ -97,6 +107,7 @@ public final class PcmEngine implements PcmCore {
         synchronized (cards) {
             if (byDriver.remove(driver, card)) {
                 cards.remove(card.id(), card);
+                indexes.release(card.id(), card.info().index());
             }
         }
     }
@@ -113,7 +124,7 @@ public final class PcmEngine implements PcmCore {
     @Override
     public List<CardInfo> cards() {
         synchronized (cards) {
-            return cards.values().stream().map(Card::info).toList();
+            return cards.values().stream().map(Card::info).sorted(Comparator.comparingInt(CardInfo::index)).toList();
         }
     }
 
@@ -150,6 +161,7 @@ public final class PcmEngine implements PcmCore {
         synchronized (cards) {
             present = new ArrayList<>(cards.values());
         }
+        present.sort(Comparator.comparingInt(c -> c.info().index()));
         List<SubstreamInfo> out = new ArrayList<>();
         for (Card card : present) {
             card.openSubstreams().stream()

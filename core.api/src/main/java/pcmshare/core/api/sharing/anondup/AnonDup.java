@@ -44,6 +44,12 @@ public interface AnonDup {
     List<DupInfo> dups(PcmSubstream owner);
 
     /**
+     * Every live dup this backend made, whoever owns it (dups of dups and the dups behind exports
+     * and imports included), oldest first: for listings, where the owners' handles are not at hand.
+     */
+    List<DupInfo> dups();
+
+    /**
      * Revokes {@code dup} and every dup made from it: each later call on them is
      * EPERM, and a call blocked in one of them returns with EPERM at once. Their
      * mappings stay valid until released. Idempotent.

@@ -21,7 +21,7 @@
  * {@link pcmshare.core.api.sharing.anondup.DupRequest}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package pcmshare.core.api.sharing.anondup;
 
 import org.osgi.annotation.bundle.Export;
