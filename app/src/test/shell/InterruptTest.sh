@@ -40,8 +40,8 @@ test_ctrlCDuringPcmRecordKeepsWhatItRecorded() {
   conf_copy
   shell_start
   shell_type "pcm:record hw:Loopback,1,0 --seconds 30 --file $T/rec.wav"
-  shell_wait_for 's of 30\.00 s' 20 || fail "pcm:record showed no progress: $(shell_screen)"
-  sleep 1
+  # a second or more recorded (the progress line says so) before the interrupt
+  shell_wait_for '[1-9][0-9]*\.[0-9]{2} s of 30\.00 s' 20 || fail "pcm:record showed no progress: $(shell_screen)"
   shell_key C-c
   shell_wait_for 'stopped by an interrupt \(Ctrl-C or kill\): recorded .* to .*rec\.wav, a valid WAV file' 10 \
     || fail "Ctrl-C did not stop pcm:record saying what it kept: $(shell_screen)"

@@ -23,8 +23,10 @@ shell_start() {
   # the container's output goes to the pseudo-terminal itself (a pipe would not be a terminal);
   # tmux copies what the pane shows to $T/console
   tmux new-session -d -s "$TMUX_SESSION" -x 200 -y 50 \
-    "sleep 0.5; cd '$ROOT' && PCMSHARE_CONF='$T/conf' '$PCMSHARE'; echo \$? > '$T/exit'; sleep 600"
+    "until [ -e '$T/piped' ]; do sleep 0.05; done; cd '$ROOT' && PCMSHARE_CONF='$T/conf' '$PCMSHARE'; echo \$? > '$T/exit'; sleep 600"
   tmux pipe-pane -t "$TMUX_SESSION" -o "cat >> '$T/console'"
+  # the container starts once the pane's copy runs, so the console file misses nothing
+  touch "$T/piped"
   trap 'tmux kill-session -t "$TMUX_SESSION" 2>/dev/null || true' EXIT
   shell_wait_for 'g! ' 60 || fail "the shell did not show its prompt within 60 s: $(shell_screen)"
 }
