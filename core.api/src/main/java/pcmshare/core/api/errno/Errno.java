@@ -31,7 +31,12 @@ public enum Errno {
     EOVERFLOW(75, "Value too large for defined data type"),
     ETIMEDOUT(110, "Connection timed out"),
     EALREADY(114, "Operation already in progress"),
-    ECANCELED(125, "Operation canceled");
+    ECANCELED(125, "Operation canceled"),
+    ENAMETOOLONG(36, "File name too long"),
+    EIDRM(43, "Identifier removed"),
+    EADDRINUSE(98, "Address already in use"),
+    ECONNRESET(104, "Connection reset by peer"),
+    ECONNREFUSED(111, "Connection refused");
 
     private final int code;
     private final String description;

@@ -3,7 +3,7 @@
  * already knows, with the operation, the state and the value that were refused.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package pcmshare.core.api.errno;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,0 +1,214 @@
+package pcmshare.server.alsa;
+
+import java.lang.foreign.MemorySegment;
+
+import pcmshare.core.api.errno.Errno;
+import pcmshare.core.api.errno.ErrnoException;
+import pcmshare.core.api.pcm.CardInfo;
+import pcmshare.core.api.pcm.HwParams;
+import pcmshare.core.api.pcm.PcmDeviceInfo;
+import pcmshare.core.api.pcm.PcmMapping;
+import pcmshare.core.api.pcm.PcmState;
+import pcmshare.core.api.pcm.PcmStatus;
+import pcmshare.core.api.pcm.PcmSubstream;
+import pcmshare.core.api.pcm.PeriodListener;
+import pcmshare.core.api.pcm.SubstreamView;
+import pcmshare.server.alsa.sys.EventFd;
+import pcmshare.server.alsa.sys.SysVShm;
+import pcmshare.server.alsa.sys.UnixConnection;
+
+/**
+ * One client after its handshake: the command loop on the connection's own thread,
+ * and the positions and poll readiness kept up to date on every command and every
+ * period. Whatever the client does, only this session ends: its handle is closed,
+ * its mapping dropped, its eventfd and control segment gone.
+ */
+final class Session implements PeriodListener {
+
+
+    private final Client client;
+    private final UnixConnection conn;
+    private final MemorySegment shm;
+    private final ControlBlock ctrl;
+    private final EventFd poll;
+    private final boolean playback;
+    private final Object publishLock = new Object();
+
+    private volatile PcmSubstream handle;
+    private PcmMapping mapping;
+    private long availMin = 1;
+    private int lastReady = -1;
+
+    Session(Client client, UnixConnection conn, MemorySegment shm, EventFd poll) {
+        this.client = client;
+        this.conn = conn;
+        this.shm = shm;
+        this.ctrl = new ControlBlock(shm);
+        this.poll = poll;
+        this.handle = client.handle();
+        this.playback = client.request().direction() == pcmshare.core.api.pcm.Direction.PLAYBACK;
+    }
+
+    /** Serves commands until the client closes, goes away or the server stops. */
+    void run() {
+        try {
+            handle.addPeriodListener(this);
+        } catch (ErrnoException e) {
+            client.log().debug(client + ": no period listener (" + e.getMessage() + "); positions follow commands only");
+        }
+        Commands commands = new Commands(this, ctrl);
+        publish();
+        while (true) {
+            int b = conn.readByte(-1);
+            if (b < 0) {
+                return;
+            }
+            int cmd = ctrl.cmd();
+            ctrl.clearCmd();
+            int fd = commands.execute(cmd);
+            publish();
+            if (fd >= 0) {
+                conn.sendByteWithFd(0, fd);
+            } else {
+                conn.writeByte(0);
+            }
+            if (cmd == ControlBlock.CLOSE) {
+                return;
+            }
+        }
+    }
+
+    PcmSubstream handle() {
+        PcmSubstream h = handle;
+        if (h == null) {
+            throw new ErrnoException(Errno.EBADFD, "shm command", PcmState.DISCONNECTED, null, "the PCM is closed");
+        }
+        return h;
+    }
+
+    int pollFd() {
+        return poll.fd();
+    }
+
+    void availMin(long frames) {
+        synchronized (publishLock) {
+            availMin = Math.max(1, frames);
+        }
+    }
+
+    /** After HW_PARAMS: alsa-lib's default avail_min is one period until SW_PARAMS says otherwise. */
+    void installed(HwParams hw) {
+        availMin(hw.periodSize());
+    }
+
+    /** The server's mapping of the ring while the client may have it mapped (kernel: mmap_count). */
+    PcmMapping mapping() {
+        if (mapping == null) {
+            mapping = handle().map();
+        }
+        return mapping;
+    }
+
+    /** alsa-lib unmaps before HW_FREE and HW_PARAMS; so does the server. */
+    void unmap() {
+        PcmMapping m = mapping;
+        mapping = null;
+        if (m != null) {
+            m.close();
+        }
+    }
+
+    void closeHandle() {
+        unmap();
+        PcmSubstream h = handle;
+        handle = null;
+        if (h != null) {
+            h.removePeriodListener(this);
+            client.closeHandles();
+        }
+    }
+
+    void writeInfo(MemorySegment u) {
+        PcmSubstream h = handle();
+        Client.Request r = client.request();
+        CardInfo card = client.card();
+        PcmDeviceInfo dev = card.devices().stream().filter(d -> d.device() == h.device()).findFirst()
+                .orElseThrow(() -> new ErrnoException(Errno.ENODEV, "info", h.state(), h.device(), "device gone"));
+        Structs.writeInfo(u, card.index(), card.id(), dev.name(), h.device(), h.subdevice(), r.direction(),
+                dev.substreams(r.direction()), client.freeSubstreams(dev));
+    }
+
+    // --- positions and readiness ---
+
+    @Override
+    public void periodElapsed(SubstreamView substream, long hwPtr) {
+        publish();
+    }
+
+    @Override
+    public void stopped(SubstreamView substream, PcmState state) {
+        publish();
+    }
+
+    /**
+     * Copies hw_ptr and appl_ptr into the control block and sets the poll descriptor
+     * as the kernel's snd_pcm_poll() would answer: ready while avail >= avail_min in
+     * PREPARED, RUNNING and PAUSED; a draining playback is not ready (a draining
+     * capture is); any other state is ready, so that the client wakes and learns it.
+     * Under one lock, so that a late period never writes older positions over a newer
+     * command's.
+     */
+    void publish() {
+        PcmSubstream h = handle;
+        if (h == null) {
+            return;
+        }
+        synchronized (publishLock) {
+            PcmStatus st;
+            try {
+                st = h.status();
+            } catch (ErrnoException e) {
+                setReady(true);
+                return;
+            }
+            ctrl.positions(st.hwPtr(), st.applPtr());
+            setReady(switch (st.state()) {
+                case PREPARED, RUNNING, PAUSED -> st.avail() >= availMin;
+                case DRAINING -> !playback;
+                default -> true;
+            });
+        }
+    }
+
+    private void setReady(boolean ready) {
+        int r = ready ? 1 : 0;
+        if (r == lastReady) {
+            return;
+        }
+        lastReady = r;
+        if (playback) {
+            poll.setPollOut(ready);
+        } else {
+            poll.setPollIn(ready);
+        }
+    }
+
+    void refused(int cmd, ErrnoException e) {
+        if (e.errno() == Errno.EPERM) {
+            client.log().info(client + ": " + ControlBlock.name(cmd) + " refused: " + e.getMessage());
+        } else {
+            client.log().debug(client + ": " + ControlBlock.name(cmd) + ": " + e.getMessage());
+        }
+    }
+
+    void failed(int cmd, RuntimeException e) {
+        client.log().warn(client + ": " + ControlBlock.name(cmd) + " failed", e);
+    }
+
+    /** Ends the session: the handle, the mapping, the eventfd and the control segment. Idempotent. */
+    void close() {
+        closeHandle();
+        poll.close();
+        SysVShm.detach(shm);
+    }
+}
