@@ -275,6 +275,10 @@ final class Client implements Runnable {
 
     /** Wakes the session's thread: its next read fails, and it ends. */
     void disconnect() {
+        Session s = session;
+        if (s != null) {
+            s.wakeClient();
+        }
         conn.shutdown();
     }
 

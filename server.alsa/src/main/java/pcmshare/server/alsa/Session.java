@@ -38,6 +38,7 @@ final class Session implements PeriodListener {
     private PcmMapping mapping;
     private long availMin = 1;
     private int lastReady = -1;
+    private boolean closed;
 
     Session(Client client, UnixConnection conn, MemorySegment shm, EventFd poll) {
         this.client = client;
@@ -164,6 +165,9 @@ final class Session implements PeriodListener {
             return;
         }
         synchronized (publishLock) {
+            if (closed) {
+                return;
+            }
             PcmStatus st;
             try {
                 st = h.status();
@@ -182,7 +186,7 @@ final class Session implements PeriodListener {
 
     private void setReady(boolean ready) {
         int r = ready ? 1 : 0;
-        if (r == lastReady) {
+        if (closed || r == lastReady) {
             return;
         }
         lastReady = r;
@@ -205,10 +209,27 @@ final class Session implements PeriodListener {
         client.log().warn(client + ": " + ControlBlock.name(cmd) + " failed", e);
     }
 
+    /**
+     * Makes the poll descriptor ready whatever the stream's state, as the kernel's
+     * poll answers a disconnected PCM: a client blocked in poll() wakes, sends its next
+     * command and learns that the connection is gone, instead of waiting forever on a
+     * descriptor nobody will touch again.
+     */
+    void wakeClient() {
+        synchronized (publishLock) {
+            lastReady = -1;
+            setReady(true);
+        }
+    }
+
     /** Ends the session: the handle, the mapping, the eventfd and the control segment. Idempotent. */
     void close() {
+        wakeClient();
         closeHandle();
-        poll.close();
+        synchronized (publishLock) {
+            closed = true;
+            poll.close();
+        }
         SysVShm.detach(shm);
     }
 }
