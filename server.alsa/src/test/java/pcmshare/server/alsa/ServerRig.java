@@ -41,7 +41,16 @@ final class ServerRig implements AutoCloseable {
         this(LoopbackSettings.defaults(), grants);
     }
 
+    /** A rig whose clock only the test moves (no pacer). */
+    static ServerRig manual() {
+        return new ServerRig(LoopbackSettings.defaults(), false, new String[0]);
+    }
+
     ServerRig(LoopbackSettings card, String... grants) {
+        this(card, true, grants);
+    }
+
+    private ServerRig(LoopbackSettings card, boolean paced, String[] grants) {
         try {
             dir = Files.createTempDirectory("pcmshare-alsa-");
             // programs run as other users in the policy tests reach the socket and the files here
@@ -63,7 +72,7 @@ final class ServerRig implements AutoCloseable {
         server.anonDup(anonDup);
         alsaConf = dir.resolve("asound.conf");
         write(alsaConf, AlsaConfigText.render(socket, AlsaConfigText.DEFAULT_CARD, true));
-        pacer = new Pacer(clock, server);
+        pacer = paced ? new Pacer(clock, server) : null;
     }
 
     /** A program with ALSA's configuration pointing at this server. */
@@ -171,7 +180,9 @@ final class ServerRig implements AutoCloseable {
         for (Process p : processes) {
             p.destroyForcibly();
         }
-        pacer.close();
+        if (pacer != null) {
+            pacer.close();
+        }
         server.deactivate();
         core.close();
         try (var files = Files.list(dir)) {

@@ -47,6 +47,19 @@ public final class Fds {
         return fd >= 0 && Libc.fcntl(Libc.threadCapture(), fd, Libc.F_GETFD, 0) >= 0;
     }
 
+    /**
+     * The seals on the memfd {@code fd} (fcntl F_GET_SEALS): F_SEAL_SEAL 1, SHRINK 2,
+     * GROW 4, WRITE 8, FUTURE_WRITE 16; EINVAL for a file that is not a memfd.
+     */
+    public static int seals(int fd) {
+        MemorySegment cap = Libc.threadCapture();
+        int r = Libc.fcntl(cap, fd, Libc.F_GET_SEALS, 0);
+        if (r < 0) {
+            throw SyscallException.of(cap, "fcntl(F_GET_SEALS)", fd, null);
+        }
+        return r;
+    }
+
     /** Whether FD_CLOEXEC is set on {@code fd}. */
     public static boolean isCloseOnExec(int fd) {
         MemorySegment cap = Libc.threadCapture();

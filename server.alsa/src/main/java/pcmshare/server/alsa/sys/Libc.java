@@ -35,7 +35,7 @@ public final class Libc {
     /** offsetof(struct sockaddr_un, sun_path) and sizeof(sun_path). */
     static final int SUN_PATH_OFFSET = 2, SUN_PATH_SIZE = 108;
     // fcntl(2), eventfd(2)
-    static final int F_GETFD = 1, F_DUPFD_CLOEXEC = 1030;
+    static final int F_GETFD = 1, F_DUPFD_CLOEXEC = 1030, F_GET_SEALS = 1034;
     static final int EFD_NONBLOCK = 0x800, EFD_CLOEXEC = 0x80000;
     // shmget(2), shmctl(2)
     static final int IPC_PRIVATE = 0, IPC_CREAT = 01000, IPC_EXCL = 02000;
