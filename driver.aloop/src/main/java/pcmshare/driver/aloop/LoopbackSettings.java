@@ -85,7 +85,8 @@ public record LoopbackSettings(String id, String name, int substreams, boolean p
                 fs.add(SampleFormat.valueOf(f.trim()));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("formats = " + String.join(",", c.formats()) + ": " + f
-                        + " is not a sample format; known: " + EnumSet.allOf(SampleFormat.class), e);
+                        + " is not a sample format; known: "
+                        + EnumSet.allOf(SampleFormat.class).stream().map(SampleFormat::name).sorted().toList(), e);
             }
         }
         bounds("rate_min", c.rate__min(), "rate_max", c.rate__max());
