@@ -4,7 +4,7 @@
 # default), which could leave a file empty while another container read it.
 test_configFilesAreNeverWritten() {
   mkdir -p "$T/conf"
-  printf '# a comment pcmshare must keep\nid = Loopback\nname = Loopback\npcm_substreams = 4\n' \
+  printf '# a comment pcmshare must keep\nid = Loopback\nname = Loopback\npcmSubstreams = 4\n' \
     > "$T/conf/pcmshare.driver.aloop.cfg"
   printf '# the dummy card\nid = Dummy\n' > "$T/conf/pcmshare.driver.dummy-default.cfg"
   touch -d '2020-01-01 00:00:00' "$T/conf"/*.cfg
