@@ -46,3 +46,38 @@ test_aStaleSocketIsNoObstacle() {
     || fail "exec failed beside a stale socket: $(cat "$T/cards")"
   grep -q 'Dummy' "$T/cards" || fail "exec did not run in a container of its own: $(cat "$T/cards")"
 }
+
+# An exec that goes away (Ctrl-C, a kill) interrupts its command in the container, as Ctrl-C at
+# the prompt would: the substream it played to is closed.
+test_anExecThatGoesAwayInterruptsItsCommand() {
+  conf_copy
+  shell_start
+  PCMSHARE_CONF="$T/conf" "$PCMSHARE" exec 'pcm:play hw:Loopback,0,0 --seconds 60' > "$T/play" 2>&1 &
+  local exec_pid=$! i open=""
+  for i in $(seq 100); do
+    if PCMSHARE_CONF="$T/conf" "$PCMSHARE" exec 'pcm:list --open --plain' | grep -q '^hw:Loopback,0,0'; then
+      open=yes; break
+    fi
+    sleep 0.1
+  done
+  [ -n "$open" ] || fail "the exec's pcm:play never opened hw:Loopback,0,0: $(cat "$T/play")"
+  # a background job of a script ignores SIGINT: TERM ends the exec as Ctrl-C would
+  kill -TERM "$exec_pid"
+  wait "$exec_pid" || true
+  for i in $(seq 50); do
+    PCMSHARE_CONF="$T/conf" "$PCMSHARE" exec 'pcm:list --open --plain' | grep -q '^hw:Loopback,0,0' || return 0
+    sleep 0.1
+  done
+  fail "pcm:play went on after its exec went away: $(PCMSHARE_CONF="$T/conf" "$PCMSHARE" exec 'pcm:list --open')"
+}
+
+# Progress lines are for a terminal: an exec whose output is a file gets none, though the
+# container that runs its line has one.
+test_anExecIntoAFileGetsNoProgressLines() {
+  conf_copy
+  shell_start
+  PCMSHARE_CONF="$T/conf" "$PCMSHARE" exec 'pcm:play hw:Loopback,0,0 --seconds 0.5' > "$T/play" 2>&1 \
+    || fail "exec failed: $(cat "$T/play")"
+  grep -q 'played 0.50 s' "$T/play" || fail "no result: $(cat "$T/play")"
+  ! grep -q $'\r' "$T/play" || fail "progress redraws in a file: $(cat -A "$T/play" | head -3)"
+}

@@ -32,12 +32,16 @@ import java.util.Map;
  * {@code pcmshare-USER} in the temporary folder; one socket per configuration folder.
  *
  * <p>The exchange, in frames of a kind byte, a 4-byte big-endian length and that many
- * bytes: the client sends {@code L} (the command line, UTF-8); the container answers
+ * bytes: the client sends {@code L} (the command line, UTF-8; {@code T} when its output
+ * is a terminal, so that progress lines are drawn); the container answers
  * with {@code O} and {@code E} frames (what the command wrote to its output and its
  * errors, in the order written) and ends with {@code X} (the exit status, 4 bytes).
  * A client that goes away interrupts its command, as Ctrl-C does.
  */
 final class ExecSocket implements AutoCloseable {
+    /** A command line whose output reaches a terminal. */
+    static final byte LINE_TO_TERMINAL = 'T';
+    /** A command line whose output goes to a file or a pipe. */
     static final byte LINE = 'L';
     static final byte OUT = 'O';
     static final byte ERR = 'E';
@@ -45,9 +49,16 @@ final class ExecSocket implements AutoCloseable {
     /** A command line is a line typed or scripted, not a file. */
     private static final int MAX_LINE_BYTES = 1 << 20;
 
-    /** Runs one command line, writing to the streams given; returns the exit status. */
+    /** One command line to run: its exit status, or stopped from another thread. */
+    interface Command {
+        int run();
+
+        void interrupt();
+    }
+
+    /** Makes the command of a line, writing to the streams given; {@code terminal}: they reach one. */
     interface LineRunner {
-        int run(String line, PrintStream out, PrintStream err);
+        Command command(String line, boolean terminal, PrintStream out, PrintStream err);
     }
 
     private final Path path;
@@ -149,7 +160,8 @@ final class ExecSocket implements AutoCloseable {
     private void answer(SocketChannel client) {
         try (client) {
             ByteBuffer head = read(client, 5);
-            if (head.get() != LINE) {
+            byte kind = head.get();
+            if (kind != LINE && kind != LINE_TO_TERMINAL) {
                 return;
             }
             int length = head.getInt();
@@ -157,7 +169,9 @@ final class ExecSocket implements AutoCloseable {
                 return;
             }
             String line = StandardCharsets.UTF_8.decode(read(client, length)).toString();
-            Thread command = Thread.currentThread();
+            PrintStream out = new PrintStream(new FrameStream(client, OUT), true, StandardCharsets.UTF_8);
+            PrintStream err = new PrintStream(new FrameStream(client, ERR), true, StandardCharsets.UTF_8);
+            Command command = runner.command(line, kind == LINE_TO_TERMINAL, out, err);
             // the client sends nothing more: a read that ends means it went away
             Thread watcher = Thread.ofVirtual().name("pcmshare exec client watch").start(() -> {
                 try {
@@ -168,9 +182,7 @@ final class ExecSocket implements AutoCloseable {
                     // the answer is complete, or the client went away
                 }
             });
-            PrintStream out = new PrintStream(new FrameStream(client, OUT), true, StandardCharsets.UTF_8);
-            PrintStream err = new PrintStream(new FrameStream(client, ERR), true, StandardCharsets.UTF_8);
-            int status = runner.run(line, out, err);
+            int status = command.run();
             out.flush();
             err.flush();
             synchronized (client) {
@@ -260,7 +272,8 @@ final class ExecSocket implements AutoCloseable {
         try (channel) {
             DataOutputStream request = new DataOutputStream(Channels.newOutputStream(channel));
             byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-            request.writeByte(LINE);
+            java.io.Console console = System.console();
+            request.writeByte(console != null && console.isTerminal() ? LINE_TO_TERMINAL : LINE);
             request.writeInt(bytes.length);
             request.write(bytes);
             request.flush();

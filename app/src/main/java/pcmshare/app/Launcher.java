@@ -137,7 +137,7 @@ public final class Launcher {
                 return control.exitStatus();
             }
             awaitComponents(framework.getBundleContext(), readyTimeoutMillis());
-            return GogoExec.run(framework.getBundleContext(), commandLine, out, err);
+            return new GogoExec(framework.getBundleContext(), commandLine, null, out, err).run();
         } finally {
             stop(framework, storage);
         }
@@ -149,7 +149,8 @@ public final class Launcher {
      */
     private ExecSocket serveExec(BundleContext context, Path socket) {
         try {
-            ExecSocket server = ExecSocket.serve(socket, (line, o, e) -> GogoExec.run(context, line, o, e));
+            ExecSocket server = ExecSocket.serve(socket, (line, terminal, o, e) -> new GogoExec(context, line,
+                    terminal, o, e));
             if (server == null) {
                 err.println("pcmshare: another container on this configuration folder answers 'pcmshare exec'; "
                         + "this one does not");

@@ -21,7 +21,6 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import pcmshare.core.api.errno.Errno;
 import pcmshare.core.api.errno.ErrnoException;
-import pcmshare.core.api.pcm.Direction;
 import pcmshare.core.api.pcm.PcmCore;
 import pcmshare.core.api.pcm.PcmSubstream;
 import pcmshare.core.api.sharing.SharedHandle;
@@ -50,7 +49,7 @@ public final class ShareHandleCommands {
     private final PcmCore core;
     private final PcmCommands pcm;
     /** The shell's shares by name, in name order. */
-    private final Map<String, Held> held = new ConcurrentSkipListMap<>(ShareHandleCommands::byNumber);
+    private final Map<String, HeldShare> held = new ConcurrentSkipListMap<>(HeldShare::byNumber);
     private final AtomicInteger dups = new AtomicInteger();
     private final AtomicInteger exports = new AtomicInteger();
 
@@ -62,48 +61,6 @@ public final class ShareHandleCommands {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile DmaBufExporter dmabuf;
 
-    /** A share the shell holds. */
-    sealed interface Held permits Dup, Export {
-        String name();
-
-        /** One line for share:list. */
-        String describe();
-
-        void release();
-    }
-
-    /** A dup and the handle it was made from (its owner, which alone may revoke it). */
-    record Dup(String name, PcmSubstream dup, PcmSubstream owner, String ownerName, long id, Preset preset,
-            AnonDup backend) implements Held {
-        @Override
-        public String describe() {
-            String now = String.valueOf(backend.permissions(dup));
-            boolean revoked = backend.permissions(dup).groups().isEmpty();
-            return name + ": anondup dup " + id + " of " + ownerName + ", " + preset
-                    + (revoked ? ", revoked" : " " + now.substring(now.indexOf('[')));
-        }
-
-        @Override
-        public void release() {
-            dup.close();
-        }
-    }
-
-    /** A dma-buf export of a ring buffer: the shell's handle on it. */
-    record Export(String name, SharedHandle handle, String sourceName, Direction direction,
-            DmaBufExporter exporter) implements Held {
-        @Override
-        public String describe() {
-            return name + ": dmabuf export " + handle.id() + " of " + sourceName + ", " + handle.byteSize()
-                    + " bytes, " + handle.refCount() + (handle.refCount() == 1 ? " reference" : " references");
-        }
-
-        @Override
-        public void release() {
-            handle.close();
-        }
-    }
-
     @Activate
     public ShareHandleCommands(@Reference PcmCore core, @Reference PcmCommands pcm) {
         this.core = core;
@@ -112,7 +69,7 @@ public final class ShareHandleCommands {
 
     @Deactivate
     void deactivate() {
-        held.values().forEach(Held::release);
+        held.values().forEach(HeldShare::release);
         held.clear();
     }
 
@@ -140,7 +97,7 @@ public final class ShareHandleCommands {
         Preset p = Options.given(preset) ? preset(cmd, preset) : Preset.MONITOR;
         AnonDup backend = backend(cmd, anondup, AnonDup.TYPE);
         Source from = source(cmd, source, playback, capture);
-        Dup d;
+        HeldShare.Dup d;
         // one at a time, so that a refused dup leaves no gap in the names
         synchronized (dups) {
             String name = "dup" + (dups.get() + 1);
@@ -154,7 +111,7 @@ public final class ShareHandleCommands {
             dups.incrementAndGet();
             long id = backend.dups(from.handle()).stream().filter(i -> i.holder().equals(holder))
                     .mapToLong(i -> i.id()).findFirst().orElse(-1);
-            d = new Dup(name, dup, from.handle(), from.name(), id, p, backend);
+            d = new HeldShare.Dup(name, dup, from.handle(), from.name(), id, p, backend);
             held.put(name, d);
         }
         String name = d.name();
@@ -176,7 +133,7 @@ public final class ShareHandleCommands {
         String cmd = "share:export";
         DmaBufExporter exporter = backend(cmd, dmabuf, DmaBufExporter.TYPE);
         Source from = source(cmd, source, playback, capture);
-        Export x;
+        HeldShare.Export x;
         synchronized (exports) {
             String name = "export" + (exports.get() + 1);
             SharedHandle handle;
@@ -190,7 +147,7 @@ public final class ShareHandleCommands {
                 throw refused;
             }
             exports.incrementAndGet();
-            x = new Export(name, handle, from.name(), from.handle().direction(), exporter);
+            x = new HeldShare.Export(name, handle, from.name(), from.handle().direction(), exporter);
             held.put(name, x);
         }
         String name = x.name();
@@ -205,8 +162,8 @@ public final class ShareHandleCommands {
             + "share:release (a dma-buf export cannot be revoked, only released)")
     public String revoke(CommandSession session, @Descriptor("a dup the shell holds: dup1, ...") String name) {
         String cmd = "share:revoke";
-        Held h = held(cmd, name);
-        if (!(h instanceof Dup d)) {
+        HeldShare h = held(cmd, name);
+        if (!(h instanceof HeldShare.Dup d)) {
             throw new IllegalArgumentException(cmd + ": " + name + " is a dma-buf export, which cannot be revoked: "
                     + "as in Linux, a dma-buf lives while anyone holds it; share:release " + name
                     + " lets go of the shell's handle");
@@ -226,7 +183,7 @@ public final class ShareHandleCommands {
             + "memory is freed once no one else holds it")
     public String release(CommandSession session, @Descriptor("a share the shell holds: dup1, export1, ...")
             String name) {
-        Held h = held("share:release", name);
+        HeldShare h = held("share:release", name);
         held.remove(name, h);
         h.release();
         return "released " + name;
@@ -248,7 +205,7 @@ public final class ShareHandleCommands {
             @Descriptor("an export the shell holds: export1, ...") String name) {
         String cmd = "share:await";
         double seconds = Options.given(timeout) ? timeout(cmd, timeout) : 5;
-        if (!(held(cmd, name) instanceof Export x)) {
+        if (!(held(cmd, name) instanceof HeldShare.Export x)) {
             throw new IllegalArgumentException(cmd + ": " + name + " is a dup; fences guard exported buffers "
                     + "(share:export)");
         }
@@ -281,11 +238,11 @@ public final class ShareHandleCommands {
     }
 
     private Source source(String cmd, String text, boolean playback, boolean capture) {
-        Held h = held.get(text == null ? "" : text.strip());
-        if (h instanceof Dup d) {
+        HeldShare h = held.get(text == null ? "" : text.strip());
+        if (h instanceof HeldShare.Dup d) {
             return new Source(d.name(), d.dup());
         }
-        if (h instanceof Export) {
+        if (h instanceof HeldShare.Export) {
             throw new IllegalArgumentException(cmd + ": " + text + " is an export; share a substream (pcm:open) "
                     + "or a dup (share:dup)");
         }
@@ -308,8 +265,8 @@ public final class ShareHandleCommands {
         }
     }
 
-    private Held held(String cmd, String name) {
-        Held h = held.get(name == null ? "" : name.strip());
+    private HeldShare held(String cmd, String name) {
+        HeldShare h = held.get(name == null ? "" : name.strip());
         if (h == null) {
             throw new IllegalArgumentException(cmd + ": the shell holds no share named '" + name + "'; it holds "
                     + (held.isEmpty() ? "none (share:dup, share:export)" : held.keySet()));
@@ -350,20 +307,6 @@ public final class ShareHandleCommands {
                     + "(only look) to " + (int) MAX_TIMEOUT_SECONDS);
         }
         return s;
-    }
-
-    /** dup2 before dup10: names ordered by their stem, then by their number. */
-    private static int byNumber(String a, String b) {
-        String sa = a.replaceAll("\\d+$", "");
-        String sb = b.replaceAll("\\d+$", "");
-        if (!sa.equals(sb)) {
-            return sa.compareTo(sb);
-        }
-        return Long.compare(number(a.substring(sa.length())), number(b.substring(sb.length())));
-    }
-
-    private static long number(String digits) {
-        return digits.isEmpty() ? -1 : Long.parseLong(digits);
     }
 
     // ------------------------------------------------------------------ any other command line
