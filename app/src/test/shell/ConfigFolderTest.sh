@@ -4,15 +4,18 @@
 # default), which could leave a file empty while another container read it.
 test_configFilesAreNeverWritten() {
   mkdir -p "$T/conf"
-  printf '# a comment pcmshare must keep\nid = Loopback\nname = Loopback\npcm_substreams = 4\n' \
+  printf '# a comment pcmshare must keep\nid = Loopback\nname = Loopback\npcmSubstreams = 4\n' \
     > "$T/conf/pcmshare.driver.aloop.cfg"
   printf '# the dummy card\nid = Dummy\n' > "$T/conf/pcmshare.driver.dummy-default.cfg"
   touch -d '2020-01-01 00:00:00' "$T/conf"/*.cfg
   (cd "$T/conf" && sha256sum ./*.cfg && stat -c '%n %Y' ./*.cfg) > "$T/before"
-  # one container stays up while two more start and stop beside it
+  # one container stays up while two more start and stop beside it (PCMSHARE_EXEC=new: exec would
+  # otherwise run its line in the first)
   shell_start
-  PCMSHARE_CONF="$T/conf" "$PCMSHARE" exec 'pcm:cards' > "$T/out1" 2>&1 || fail "exec failed: $(cat "$T/out1")"
-  PCMSHARE_CONF="$T/conf" "$PCMSHARE" exec 'pcm:cards' > "$T/out2" 2>&1 || fail "exec failed: $(cat "$T/out2")"
+  PCMSHARE_EXEC=new PCMSHARE_CONF="$T/conf" "$PCMSHARE" exec 'pcm:cards' > "$T/out1" 2>&1 \
+    || fail "exec failed: $(cat "$T/out1")"
+  PCMSHARE_EXEC=new PCMSHARE_CONF="$T/conf" "$PCMSHARE" exec 'pcm:cards' > "$T/out2" 2>&1 \
+    || fail "exec failed: $(cat "$T/out2")"
   shell_type 'pcm:cards'
   shell_wait_for '^1 +Dummy' 20 || fail "the interactive container lacks the dummy card: $(shell_screen)"
   shell_type 'exit 0'

@@ -5,6 +5,8 @@
 
 ROOT=${ROOT:?}
 PCMSHARE="$ROOT/pcmshare"
+# a container's exec socket in the test's folder: a test never reaches a container the user runs
+[ -n "${T:-}" ] && export PCMSHARE_RUNTIME_DIR="$T/run"
 
 fail() { printf 'FAILED: %s\n' "$*"; exit 1; }
 
@@ -23,7 +25,7 @@ shell_start() {
   # the container's output goes to the pseudo-terminal itself (a pipe would not be a terminal);
   # tmux copies what the pane shows to $T/console
   tmux new-session -d -s "$TMUX_SESSION" -x 200 -y 50 \
-    "until [ -e '$T/piped' ]; do sleep 0.05; done; cd '$ROOT' && PCMSHARE_CONF='$T/conf' '$PCMSHARE'; echo \$? > '$T/exit'; sleep 600"
+    "until [ -e '$T/piped' ]; do sleep 0.05; done; cd '$ROOT' && PCMSHARE_CONF='$T/conf' PCMSHARE_RUNTIME_DIR='$T/run' '$PCMSHARE'; echo \$? > '$T/exit'; sleep 600"
   tmux pipe-pane -t "$TMUX_SESSION" -o "cat >> '$T/console'"
   # the container starts once the pane's copy runs, so the console file misses nothing
   touch "$T/piped"

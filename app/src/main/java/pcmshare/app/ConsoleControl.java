@@ -135,7 +135,7 @@ final class ConsoleControl {
      * The job the person is waiting for: the console runs as the job of the session that
      * started the shell, and each line typed becomes a foreground job inside it.
      */
-    private static Object innermost(Object job) {
+    static Object innermost(Object job) {
         try {
             java.lang.reflect.Field field = job.getClass().getDeclaredField("children");
             field.setAccessible(true);

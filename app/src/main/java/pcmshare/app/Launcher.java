@@ -2,7 +2,6 @@ package pcmshare.app;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.net.URISyntaxException;
@@ -47,13 +46,14 @@ public final class Launcher {
     private static final String WELCOME = """
             pcmshare is running. To see what it is for, in a few seconds: pcmshare:demo
             Cards and substreams: pcm:cards, pcm:list; sharing backends: share:backends, share:list.
-            'help' lists every command, 'help pcm:play' one of them; Ctrl-C stops a command; 'exit' leaves.""";
+            'help' lists every command, 'help pcm:play' one of them; Ctrl-C stops a command; 'exit' leaves.
+            While it runs, ./pcmshare exec 'LINE' runs LINE here (on the same configuration folder).""";
     /** The files of the configuration folder that become configurations. */
     static final String CONFIG_FILES = ".*\\.(cfg|config)";
-    private static final int EXIT_OK = 0;
-    private static final int EXIT_COMMAND_FAILED = 1;
-    private static final int EXIT_USAGE = 2;
-    private static final int EXIT_START_FAILED = 3;
+    static final int EXIT_OK = 0;
+    static final int EXIT_COMMAND_FAILED = 1;
+    static final int EXIT_USAGE = 2;
+    static final int EXIT_START_FAILED = 3;
 
     // SCR's ComponentConfigurationDTO states
     private static final int SATISFIED = 4;
@@ -98,6 +98,14 @@ public final class Launcher {
             }
         }
         boolean interactive = commandLine == null;
+        Path socket = ExecSocket.socketFor(confDir(), System.getenv());
+        if (!interactive && !"new".equals(System.getenv("PCMSHARE_EXEC"))) {
+            // the interactive container on the same configuration folder runs it, when one runs
+            Integer status = ExecSocket.run(socket, commandLine, out, err);
+            if (status != null) {
+                return status;
+            }
+        }
 
         Framework framework;
         Path storage;
@@ -120,23 +128,47 @@ public final class Launcher {
                 } catch (ReflectiveOperationException | RuntimeException e) {
                     err.println("pcmshare: Ctrl-C will end the container: " + e);
                 }
-                out.println(WELCOME);
-                startBundle(framework.getBundleContext(), GOGO_SHELL);
-                // The Gogo shell owns the console; 'exit' and 'shutdown' stop the framework.
-                awaitStop(framework);
+                try (ExecSocket server = serveExec(framework.getBundleContext(), socket)) {
+                    out.println(WELCOME);
+                    startBundle(framework.getBundleContext(), GOGO_SHELL);
+                    // The Gogo shell owns the console; 'exit' and 'shutdown' stop the framework.
+                    awaitStop(framework);
+                }
                 return control.exitStatus();
             }
             awaitComponents(framework.getBundleContext(), readyTimeoutMillis());
-            return execute(framework.getBundleContext(), commandLine);
+            return new GogoExec(framework.getBundleContext(), commandLine, null, out, err).run();
         } finally {
             stop(framework, storage);
+        }
+    }
+
+    /**
+     * Lets {@code pcmshare exec} run its lines here rather than in a second container; null when
+     * another interactive container on this configuration folder already does, or no socket can be made.
+     */
+    private ExecSocket serveExec(BundleContext context, Path socket) {
+        try {
+            ExecSocket server = ExecSocket.serve(socket, (line, terminal, o, e) -> new GogoExec(context, line,
+                    terminal, o, e));
+            if (server == null) {
+                err.println("pcmshare: another container on this configuration folder answers 'pcmshare exec'; "
+                        + "this one does not");
+            }
+            return server;
+        } catch (IOException | RuntimeException e) {
+            err.println("pcmshare: 'pcmshare exec' will start a container of its own: no socket at " + socket
+                    + ": " + e.getMessage());
+            return null;
         }
     }
 
     private static String usage() {
         return """
                 usage: pcmshare                 open the Gogo shell (type 'help' for commands, 'exit' to leave)
-                       pcmshare exec 'LINE'     run one Gogo command line and exit with its outcome""";
+                       pcmshare exec 'LINE'     run one Gogo command line and exit with its outcome: in the
+                                                interactive container on the same configuration folder when
+                                                one runs (PCMSHARE_EXEC=new: in a container of its own)""";
     }
 
     private Framework startFramework(Path storage, boolean interactive) throws BundleException, IOException {
@@ -355,56 +387,6 @@ public final class Launcher {
         } finally {
             context.ungetService(ref);
         }
-    }
-
-    /** Runs one Gogo command line through the CommandProcessor service. */
-    private int execute(BundleContext context, String commandLine) {
-        ServiceReference<?> ref = context.getServiceReference("org.apache.felix.service.command.CommandProcessor");
-        if (ref == null) {
-            err.println("pcmshare exec: the Gogo runtime is not running");
-            return EXIT_START_FAILED;
-        }
-        Object processor = context.getService(ref);
-        try {
-            Class<?> processorType = ref.getBundle().loadClass("org.apache.felix.service.command.CommandProcessor");
-            Class<?> sessionType = ref.getBundle().loadClass("org.apache.felix.service.command.CommandSession");
-            Object session = processorType.getMethod("createSession", InputStream.class, OutputStream.class,
-                    OutputStream.class).invoke(processor, InputStream.nullInputStream(), out, err);
-            try {
-                Object result;
-                try {
-                    result = sessionType.getMethod("execute", CharSequence.class).invoke(session, commandLine);
-                } catch (java.lang.reflect.InvocationTargetException e) {
-                    Throwable cause = e.getCause();
-                    String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-                    String command = firstWord(commandLine);
-                    // a message that already starts with the command is not prefixed twice
-                    boolean named = message.startsWith(command + ":") || message.startsWith(command + " ");
-                    err.println(named ? message : command + ": " + message);
-                    return EXIT_COMMAND_FAILED;
-                }
-                if (result != null) {
-                    // 0 is Converter.INSPECT: the same rendering the interactive shell uses
-                    Object text = sessionType.getMethod("format", Object.class, int.class).invoke(session, result, 0);
-                    out.println(text);
-                }
-                out.flush();
-                return EXIT_OK;
-            } finally {
-                sessionType.getMethod("close").invoke(session);
-            }
-        } catch (ReflectiveOperationException e) {
-            err.println("pcmshare exec: cannot drive the Gogo runtime: " + e);
-            return EXIT_START_FAILED;
-        } finally {
-            context.ungetService(ref);
-        }
-    }
-
-    private static String firstWord(String line) {
-        String t = line.strip();
-        int sp = t.indexOf(' ');
-        return sp < 0 ? t : t.substring(0, sp);
     }
 
     private void awaitStop(Framework framework) {

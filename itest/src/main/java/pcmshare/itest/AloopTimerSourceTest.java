@@ -79,8 +79,8 @@ class AloopTimerSourceTest {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("id", CARD);
         props.put("name", "Loopback with a timer source");
-        props.put("pcm_substreams", 1);
-        props.put("timer_source", SOURCE);
+        props.put("pcmSubstreams", 1);
+        props.put("timerSource", SOURCE);
         cfg.update(props);
         Thread writer = null;
         AtomicBoolean stop = new AtomicBoolean();

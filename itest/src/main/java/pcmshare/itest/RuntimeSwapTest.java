@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,8 +65,10 @@ import pcmshare.core.api.sharing.dmabuf.DmaBufMapping;
  * depends on none of them. That load loses no frame (no xrun, hw_ptr follows
  * the clock); what depended on the stopped bundle gets a clear error and works
  * again once the bundle is back; after every cycle the core's open substreams,
- * open handles and live buffers, and the JVM's thread count, are back at their
- * baseline.
+ * open handles and live buffers, and pcmshare's threads, are back at their
+ * baseline. Only pcmshare's threads are counted: a framework keeps threads of its
+ * own for a while after a change (Equinox's resolver threads live about 10 s after
+ * {@code Bundle.update()}), and they are no leak of pcmshare's.
  */
 class RuntimeSwapTest {
     private static final int CYCLES = 50;
@@ -470,14 +471,41 @@ class RuntimeSwapTest {
     }
 
     private Counts counts() {
-        return new Counts(core.diagnostics(), ManagementFactory.getThreadMXBean().getThreadCount());
+        int threads = 0;
+        for (var t : Thread.getAllStackTraces().entrySet()) {
+            if (pcmshares(t.getKey(), t.getValue())) {
+                threads++;
+            }
+        }
+        return new Counts(core.diagnostics(), threads);
     }
 
-    private static List<String> threadNames() {
-        List<String> names = new ArrayList<>();
-        Thread.getAllStackTraces().keySet().forEach(t -> names.add(t.getName()));
-        names.sort(null);
-        return names;
+    /**
+     * A thread of pcmshare's: named so (pcmshare names every thread it starts), or running
+     * pcmshare's code; not one of this test bundle's (its load, its card's timer, the test
+     * itself), which call into the core too.
+     */
+    private static boolean pcmshares(Thread t, StackTraceElement[] stack) {
+        if (t.getName().startsWith("pcmshare")) {
+            return true;
+        }
+        boolean inPcmshare = false;
+        for (StackTraceElement e : stack) {
+            if (e.getClassName().startsWith("pcmshare.itest.")) {
+                return false;
+            }
+            inPcmshare |= e.getClassName().startsWith("pcmshare.");
+        }
+        return inPcmshare;
+    }
+
+    private static String threadNames() {
+        List<String> ours = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        Thread.getAllStackTraces().forEach((t, stack) -> (pcmshares(t, stack) ? ours : others).add(t.getName()));
+        ours.sort(null);
+        others.sort(null);
+        return "pcmshare's " + ours + ", not counted " + others;
     }
 
     // ---------------------------------------------------------------- helpers

@@ -59,7 +59,7 @@ final class Options {
             return SampleFormat.valueOf(value.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(command + ": --format '" + value + "' is not a sample format; allowed: "
-                    + Arrays.toString(SampleFormat.values()));
+                    + Arrays.stream(SampleFormat.values()).map(SampleFormat::name).sorted().toList());
         }
     }
 

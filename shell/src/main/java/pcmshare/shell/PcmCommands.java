@@ -28,6 +28,7 @@ import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import pcmshare.core.api.driver.SoundCardDriver;
 import pcmshare.core.api.errno.ErrnoException;
+import pcmshare.core.api.pcm.Access;
 import pcmshare.core.api.pcm.CardInfo;
 import pcmshare.core.api.pcm.Direction;
 import pcmshare.core.api.pcm.HwParams;
@@ -378,6 +379,9 @@ public final class PcmCommands {
             @Parameter(names = "--period", absentValue = Options.ABSENT) String period,
             @Descriptor("periods per buffer (default 4)")
             @Parameter(names = "--periods", absentValue = Options.ABSENT) String periods,
+            @Descriptor("MMAP_INTERLEAVED access instead of RW_INTERLEAVED: the ring buffer is mapped, not "
+                    + "read or written (share:export needs it)")
+            @Parameter(names = "--mmap", absentValue = "false", presentValue = "true") boolean mmap,
             @Descriptor("the substream: hw:CARD[,DEV[,SUB]][/playback|/capture], CARD an id or index")
             String substream) {
         String cmd = "pcm:open";
@@ -404,14 +408,15 @@ public final class PcmCommands {
         }
         HwParams params;
         try {
-            params = s.hwParams(Params.choose(s.constraints(), f, ch, r, ps, n));
+            HwParams chosen = Params.choose(s.constraints(), f, ch, r, ps, n);
+            params = s.hwParams(mmap ? chosen.withAccess(Access.MMAP_INTERLEAVED) : chosen);
         } catch (ErrnoException e) {
             s.close();
             throw Options.refused(cmd, t.name(), e);
         }
         held.put(t.name(), s);
         letGoWhenDisconnected(t.name(), s);
-        return "opened " + t.name() + ": " + params.format() + ", " + params.rate() + " Hz, " + params.channels()
+        return "opened " + t.name() + ": " + (mmap ? "mmap, " : "") + params.format() + ", " + params.rate() + " Hz, " + params.channels()
                 + " channels, period " + params.periodSize() + " frames, buffer " + params.bufferSize()
                 + " frames; state " + s.state();
     }

@@ -569,6 +569,9 @@ public final class PlayRecordCommands {
         return (long) f;
     }
 
+    /** The session variable the launcher sets on an exec's session: whether its output reaches a terminal. */
+    static final String EXEC_TERMINAL = "pcmshare.terminal";
+
     private static String secondsText(long frames, int rate) {
         return String.format("%.2f s", (double) frames / rate);
     }
@@ -580,7 +583,10 @@ public final class PlayRecordCommands {
     private static PrintStream console(CommandSession session) {
         Process process = Process.Utils.current();
         java.io.Console terminal = System.console();
-        if (terminal == null || !terminal.isTerminal() || (process != null && !process.isTty(1))) {
+        // a line from ./pcmshare exec through the running container says where its output goes
+        Object exec = session == null ? null : session.get(EXEC_TERMINAL);
+        if (terminal == null || !terminal.isTerminal() || (process != null && !process.isTty(1))
+                || Boolean.FALSE.equals(exec)) {
             return new PrintStream(OutputStream.nullOutputStream());
         }
         // Job.Utils.current() is the outermost job (the console's own): look from the command's job up

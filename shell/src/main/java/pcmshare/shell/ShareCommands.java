@@ -28,18 +28,22 @@ import pcmshare.core.api.sharing.anondup.DupInfo;
 /**
  * {@code share:backends} and {@code share:list}: the sharing backends (every
  * {@link BufferExporter} service, and every component that would provide one
- * but is not running) and what they have exported that is still held.
+ * but is not running), what they have exported that is still held, and the
+ * shares the shell itself holds ({@link ShareHandleCommands}).
  */
 @Component(service = ShareCommands.class)
 @GogoCommand(scope = "share", function = {"backends", "list"})
 public final class ShareCommands {
     private final BundleContext context;
     private final ServiceComponentRuntime scr;
+    private final ShareHandleCommands shell;
 
     @Activate
-    public ShareCommands(BundleContext context, @Reference ServiceComponentRuntime scr) {
+    public ShareCommands(BundleContext context, @Reference ServiceComponentRuntime scr,
+            @Reference ShareHandleCommands shell) {
         this.context = context;
         this.scr = scr;
+        this.shell = shell;
     }
 
     @Descriptor("lists the sharing backends: type (the " + BufferExporter.TYPE_PROPERTY + " property), the bundle "
@@ -113,7 +117,8 @@ public final class ShareCommands {
 
     @Descriptor("lists every live exported object of every backend (dma-bufs, dups, sealed containers, ...): "
             + "type, id, what it is, size, reference count and holders; then every live anondup dup "
-            + "(exported or not): its substream, holder and permissions")
+            + "(exported or not): its substream, holder and permissions; then the shares the shell holds "
+            + "(share:dup, share:export) by name")
     public String list() {
         StringBuilder out = new StringBuilder();
         out.append(String.format("%-9s %-5s %-34s %10s %5s  %s%n", "TYPE", "ID", "NAME", "BYTES", "REFS", "HOLDERS"));
@@ -138,6 +143,11 @@ public final class ShareCommands {
         out.append(", ").append(dups.size()).append(dups.size() == 1 ? " anondup dup" : " anondup dups");
         if (!dups.isEmpty()) {
             out.append('\n').append(String.join("\n", dups));
+        }
+        List<String> mine = shell.listing();
+        if (!mine.isEmpty()) {
+            out.append("\nthe shell holds ").append(mine.size()).append(mine.size() == 1 ? " share:" : " shares:");
+            mine.forEach(line -> out.append("\n  ").append(line));
         }
         return out.toString();
     }

@@ -99,7 +99,7 @@ record StreamDescription(SampleFormat format, int rate, int channels, double ton
             }
             String key = line.substring(0, eq);
             if (!KEYS.contains(key)) {
-                throw new IllegalArgumentException("stream description: unknown field '" + key + "'; known: " + KEYS);
+                throw new IllegalArgumentException("stream description: unknown field '" + key + "'; known: " + KEYS.stream().sorted().toList());
             }
             if (fields.put(key, line.substring(eq + 1)) != null) {
                 throw new IllegalArgumentException("stream description: field '" + key + "' given twice");

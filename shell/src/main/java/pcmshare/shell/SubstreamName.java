@@ -124,7 +124,7 @@ record SubstreamName(String text, String card, int device, int subdevice, Direct
         PcmDeviceInfo dev = info.devices().stream().filter(d -> d.device() == device).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(command + " cannot use substream '" + text
                         + "': card " + info.id() + " has no PCM device " + device + "; its devices are "
-                        + info.devices().stream().map(d -> String.valueOf(d.device())).toList()));
+                        + info.devices().stream().map(PcmDeviceInfo::device).sorted().toList()));
         int count = dev.substreams(dir);
         if (subdevice >= count) {
             String have = count == 0 ? "no " + lower(dir) + " substreams"

@@ -78,16 +78,20 @@ public final class AloopComponent implements SoundCardDriver {
         };
         try {
             DriverConfiguration.checkValues(AloopConfig.class, properties);
+            DriverConfiguration.checkValues(AloopLegacyConfig.class, properties);
             if (config.index() < -1 || config.index() > 31) {
                 throw new IllegalArgumentException("index = " + config.index()
                         + ": must be in [0, 31], or -1 for the core to choose");
             }
             this.index = config.index();
-            this.loopback = new Loopback(LoopbackSettings.of(config), log);
+            this.loopback = new Loopback(LoopbackSettings.of(config, properties), log);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(id + ": not created: " + e.getMessage(), e);
+            throw new IllegalArgumentException(id + ": not created: " + LegacyNames.asWritten(e.getMessage(),
+                    properties), e);
         }
-        Set<String> unknown = DriverConfiguration.unknownKeys(AloopConfig.class, properties);
+        LegacyNames.warnings(id, properties).forEach(log::warn);
+        Set<String> unknown = new java.util.TreeSet<>(DriverConfiguration.unknownKeys(AloopConfig.class, properties));
+        unknown.removeAll(LegacyNames.RENAMED.keySet());
         if (!unknown.isEmpty()) {
             log.warn("loopback card " + id + ": unknown configuration properties " + unknown + " are ignored; known: "
                     + DriverConfiguration.knownKeys(AloopConfig.class));
@@ -95,7 +99,7 @@ public final class AloopComponent implements SoundCardDriver {
         early.forEach(loopback::cardAppeared);
         early.clear();
         if (loopback.waitingForSource()) {
-            loopback.log().info("loopback card " + config.id() + ": timer source card '" + config.timer__source()
+            loopback.log().info("loopback card " + config.id() + ": timer source card '" + loopback.settings().timerSource()
                     + "' is not present; cables run on their own clock until it comes");
         }
     }

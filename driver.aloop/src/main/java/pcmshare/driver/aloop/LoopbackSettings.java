@@ -3,6 +3,7 @@ package pcmshare.driver.aloop;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -13,9 +14,9 @@ import pcmshare.core.api.pcm.Range;
 import pcmshare.core.api.pcm.SampleFormat;
 
 /**
- * What one loopback card is: its identity, substream count, the pcm_notify and
- * timer_source options and the hardware it offers. Made from {@link AloopConfig}
- * in the framework, directly in tests.
+ * What one loopback card is: its identity, substream count, the pcmNotify and
+ * timerSource options and the hardware it offers. Made from {@link AloopConfig}
+ * (and the old names of {@link AloopLegacyConfig}) in the framework, directly in tests.
  *
  * @param id          card id
  * @param name        card name
@@ -44,24 +45,24 @@ public record LoopbackSettings(String id, String name, int substreams, boolean p
             throw new IllegalArgumentException("id = " + id + ": must not be empty");
         }
         if (substreams < 1 || substreams > MAX_SUBSTREAMS) {
-            throw new IllegalArgumentException("pcm_substreams = " + substreams + ": must be in [1, " + MAX_SUBSTREAMS
+            throw new IllegalArgumentException("pcmSubstreams = " + substreams + ": must be in [1, " + MAX_SUBSTREAMS
                     + "] (snd-aloop's MAX_PCM_SUBSTREAMS)");
         }
         Objects.requireNonNull(rates, "rates");
         Objects.requireNonNull(channels, "channels");
         // a rate of 0 would divide by zero in the cable's timeline, a negative one never reach a deadline
         if (rates.min() < 1) {
-            throw new IllegalArgumentException("rate_min must be at least 1 Hz: " + rates.min());
+            throw new IllegalArgumentException("rateMin must be at least 1 Hz: " + rates.min());
         }
         if (rates.max() > MAX_RATE) {
-            throw new IllegalArgumentException("rate_max must be at most " + MAX_RATE + " Hz (snd-aloop's"
+            throw new IllegalArgumentException("rateMax must be at most " + MAX_RATE + " Hz (snd-aloop's"
                     + " rate_max): " + rates.max());
         }
         if (channels.min() < 1) {
-            throw new IllegalArgumentException("channels_min must be at least 1: " + channels.min());
+            throw new IllegalArgumentException("channelsMin must be at least 1: " + channels.min());
         }
         if (channels.max() > MAX_CHANNELS) {
-            throw new IllegalArgumentException("channels_max must be at most " + MAX_CHANNELS + " (snd-aloop's"
+            throw new IllegalArgumentException("channelsMax must be at most " + MAX_CHANNELS + " (snd-aloop's"
                     + " channels_max): " + channels.max());
         }
         if (formats.isEmpty()) {
@@ -78,21 +79,32 @@ public record LoopbackSettings(String id, String name, int substreams, boolean p
                 Range.of(8_000, 192_000), Range.of(1, 32));
     }
 
-    static LoopbackSettings of(AloopConfig c) {
+    /**
+     * The settings of a configuration: {@code c}'s values, or those of their old names where
+     * {@code properties} set a property by its old name only ({@link LegacyNames}).
+     */
+    static LoopbackSettings of(AloopConfig c, Map<String, ?> properties) {
         List<SampleFormat> fs = new ArrayList<>();
         for (String f : c.formats()) {
             try {
                 fs.add(SampleFormat.valueOf(f.trim()));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("formats = " + String.join(",", c.formats()) + ": " + f
-                        + " is not a sample format; known: " + EnumSet.allOf(SampleFormat.class), e);
+                        + " is not a sample format; known: "
+                        + EnumSet.allOf(SampleFormat.class).stream().map(SampleFormat::name).sorted().toList(), e);
             }
         }
-        bounds("rate_min", c.rate__min(), "rate_max", c.rate__max());
-        bounds("channels_min", c.channels__min(), "channels_max", c.channels__max());
-        return new LoopbackSettings(c.id(), c.name(), c.pcm__substreams(), c.pcm__notify(), c.timer__source(),
-                EnumSet.copyOf(fs), Range.of(c.rate__min(), c.rate__max()),
-                Range.of(c.channels__min(), c.channels__max()));
+        int substreams = LegacyNames.intValue("pcmSubstreams", properties, c.pcmSubstreams());
+        boolean notify = LegacyNames.booleanValue("pcmNotify", properties, c.pcmNotify());
+        String source = LegacyNames.stringValue("timerSource", properties, c.timerSource());
+        int rateMin = LegacyNames.intValue("rateMin", properties, c.rateMin());
+        int rateMax = LegacyNames.intValue("rateMax", properties, c.rateMax());
+        int channelsMin = LegacyNames.intValue("channelsMin", properties, c.channelsMin());
+        int channelsMax = LegacyNames.intValue("channelsMax", properties, c.channelsMax());
+        bounds("rateMin", rateMin, "rateMax", rateMax);
+        bounds("channelsMin", channelsMin, "channelsMax", channelsMax);
+        return new LoopbackSettings(c.id(), c.name(), substreams, notify, source, EnumSet.copyOf(fs),
+                Range.of(rateMin, rateMax), Range.of(channelsMin, channelsMax));
     }
 
     private static void bounds(String minName, int min, String maxName, int max) {

@@ -17,28 +17,28 @@ class LoopbackSettingsTest {
     void rateZero_isRefusedNamingRateMin() {
         assertThatThrownBy(() -> LoopbackSettings.defaults().withRates(Range.of(0, 48_000)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("rate_min").hasMessageContaining("0");
+                .hasMessageContaining("rateMin").hasMessageContaining("0");
     }
 
     @Test
     void negativeRates_areRefusedNamingRateMin() {
         assertThatThrownBy(() -> LoopbackSettings.defaults().withRates(Range.of(-48_000, -8_000)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("rate_min").hasMessageContaining("-48000");
+                .hasMessageContaining("rateMin").hasMessageContaining("-48000");
     }
 
     @Test
     void rateMaxBeyondTheHardware_isRefusedNamingRateMax() {
         assertThatThrownBy(() -> LoopbackSettings.defaults().withRates(Range.of(8_000, Integer.MAX_VALUE)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("rate_max");
+                .hasMessageContaining("rateMax");
     }
 
     @Test
     void channelsOutsideOneToThirtyTwo_areRefusedNamingTheProperty() {
         assertThatThrownBy(() -> LoopbackSettings.defaults().withChannels(Range.of(0, 2)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("channels_min");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("channelsMin");
         assertThatThrownBy(() -> LoopbackSettings.defaults().withChannels(Range.of(1, 1 << 20)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("channels_max");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("channelsMax");
     }
 }

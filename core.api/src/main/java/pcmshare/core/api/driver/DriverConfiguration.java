@@ -144,7 +144,7 @@ public final class DriverConfiguration {
             Object[] constants = target.getEnumConstants();
             String s = value.toString().strip();
             if (Arrays.stream(constants).noneMatch(k -> ((Enum<?>) k).name().equals(s))) {
-                why = "not one of " + Arrays.toString(constants);
+                why = "not one of " + Arrays.stream(constants).map(k -> ((Enum<?>) k).name()).sorted().toList();
             }
         }
         if (why != null) {

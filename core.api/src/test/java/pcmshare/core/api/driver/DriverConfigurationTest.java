@@ -65,6 +65,13 @@ class DriverConfigurationTest {
     }
 
     @Test
+    void allowedValuesAreListedSorted() {
+        assertThatThrownBy(() -> DriverConfiguration.checkValues(Config.class, Map.of("format", "S16")))
+                .hasMessage("format = S16: not one of [FLOAT64_LE, FLOAT_LE, S16_BE, S16_LE, S24_3LE, S24_LE, S32_LE, "
+                        + "S8, U8]");
+    }
+
+    @Test
     void convertibleValuesPass() {
         assertThatCode(() -> DriverConfiguration.checkValues(Config.class, Map.of("rateMin", " 8000 ", "skewPpm", 250,
                 "level", "0.25", "fakeBuffer", "TRUE", "format", "S32_LE", "rates", new String[] {"44100", "48000"},

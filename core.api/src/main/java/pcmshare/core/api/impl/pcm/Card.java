@@ -78,7 +78,7 @@ final class Card {
         PcmDeviceInfo dev = devices.get(device);
         if (dev == null) {
             throw new ErrnoException(ENODEV, "open", null, device, "card " + id + " has no PCM device " + device
-                    + "; devices: " + devices.keySet());
+                    + "; devices: " + new java.util.TreeSet<>(devices.keySet()));
         }
         int count = dev.substreams(direction);
         if (subdevice < -1 || subdevice >= count) {

@@ -54,6 +54,7 @@ public enum PcmPermission {
             }
         }
         throw new ErrnoException(Errno.EINVAL, "permission", null, name,
-                "unknown permission group; known: " + java.util.Arrays.toString(values()));
+                "unknown permission group; known: "
+                        + java.util.Arrays.stream(values()).map(PcmPermission::name).sorted().toList());
     }
 }
