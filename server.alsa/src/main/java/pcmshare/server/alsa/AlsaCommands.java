@@ -55,7 +55,8 @@ public final class AlsaCommands {
                     c.preset() == null ? "-" : c.preset(), c.request().name(),
                     c.request().direction().name().toLowerCase(java.util.Locale.ROOT)));
         }
-        b.append("socket ").append(server.socketPath()).append(", policy: ").append(server.policy());
+        b.append(server.serving() ? "socket " : "not serving: another server answers on ").append(server.socketPath())
+                .append(", policy: ").append(server.policy());
         return b.toString();
     }
 }

@@ -36,6 +36,7 @@ import pcmshare.core.api.pcm.SubstreamInfo;
 import pcmshare.core.api.sharing.anondup.AnonDup;
 import pcmshare.core.api.sharing.anondup.Preset;
 import pcmshare.server.alsa.sys.Libc;
+import pcmshare.server.alsa.sys.SyscallException;
 import pcmshare.server.alsa.sys.UnixConnection;
 import pcmshare.server.alsa.sys.UnixServerSocket;
 
@@ -103,10 +104,12 @@ public final class AlsaServer {
         this.socketPath = !config.socket().isBlank() ? Path.of(config.socket())
                 : defaultSocket != null && !defaultSocket.isBlank() ? Path.of(defaultSocket) : defaultSocket();
         makeParent(socketPath);
-        this.socket = UnixServerSocket.bind(socketPath, 16, 0666);
+        this.socket = bindUnlessServed(socketPath, log);
         this.acceptor = Thread.ofPlatform().name("pcmshare-alsa-accept").daemon().unstarted(this::acceptLoop);
-        acceptor.start();
-        log.info("pcmshare.server.alsa: serving ALSA clients on " + socketPath + " (" + policy + ")");
+        if (socket != null) {
+            acceptor.start();
+            log.info("pcmshare.server.alsa: serving ALSA clients on " + socketPath + " (" + policy + ")");
+        }
     }
 
     /** $XDG_RUNTIME_DIR/pcmshare/alsa.sock, else /run/pcmshare/alsa.sock for root, else /tmp/pcmshare-UID/alsa.sock. */
@@ -125,6 +128,28 @@ public final class AlsaServer {
         } catch (IOException | UnsupportedOperationException e) {
             return -1;
         }
+    }
+
+    /**
+     * The listening socket, or null when another server (another container) already
+     * answers there: that one serves, and this one says so once instead of failing.
+     */
+    private static UnixServerSocket bindUnlessServed(Path path, ServerLog log) {
+        try {
+            return UnixServerSocket.bind(path, 16, 0666);
+        } catch (SyscallException e) {
+            if (!"EADDRINUSE".equals(e.name()) || !Files.exists(path)) {
+                throw e;
+            }
+            log.warn("pcmshare.server.alsa: not serving ALSA clients: another server answers on " + path
+                    + " (another container?); give this one its own socket= in pcmshare.server.alsa to serve too", null);
+            return null;
+        }
+    }
+
+    /** Whether this server listens (false when another one already served its socket). */
+    boolean serving() {
+        return socket != null;
     }
 
     private static void makeParent(Path socket) {
@@ -255,6 +280,9 @@ public final class AlsaServer {
     @Deactivate
     void deactivate() {
         stopping = true;
+        if (socket == null) {
+            return;
+        }
         socket.wakeup();
         socket.close();
         for (Client c : clients) {
