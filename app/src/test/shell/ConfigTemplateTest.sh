@@ -41,6 +41,6 @@ test_anUnknownPidIsRefusedNamingTheKnownOnes() {
   rc=0
   "$PCMSHARE" config-template pcmshare.driver.nope > "$T/out" 2>&1 || rc=$?
   [ "$rc" = 1 ] || fail "an unknown PID did not fail with 1 but $rc: $(cat "$T/out")"
-  grep -q "no bundle describes a configuration 'pcmshare.driver.nope'; described: \[pcmshare.driver.aloop, pcmshare.driver.dummy\]" \
+  grep -q "no bundle describes a configuration 'pcmshare.driver.nope'; described: \[pcmshare.driver.aloop, pcmshare.driver.dummy, pcmshare.server.alsa\]" \
     "$T/out" || fail "the refusal does not name the known PIDs: $(cat "$T/out")"
 }

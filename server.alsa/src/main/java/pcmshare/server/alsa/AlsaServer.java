@@ -99,8 +99,8 @@ public final class AlsaServer {
                     + layout.against() + ": " + layout.mismatches() + "; not serving");
         }
         this.policy = Policy.of(config.grants(), ownUid());
-        this.maxClients = config.max__clients();
-        this.handshakeNanos = TimeUnit.MILLISECONDS.toNanos(config.handshake__ms());
+        this.maxClients = config.maxClients();
+        this.handshakeNanos = TimeUnit.MILLISECONDS.toNanos(config.handshakeMs());
         this.socketPath = !config.socket().isBlank() ? Path.of(config.socket())
                 : defaultSocket != null && !defaultSocket.isBlank() ? Path.of(defaultSocket) : defaultSocket();
         makeParent(socketPath);

@@ -19,11 +19,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + " decides. When none matches, the container's own uid gets FULL and everyone else is refused.")
     String[] grants() default {};
 
-    @AttributeDefinition(name = "handshake_ms", description = "Time a client has to send its open request,"
+    @AttributeDefinition(name = "handshakeMs", description = "Time a client has to send its open request,"
             + " in milliseconds (100-60000)", min = "100", max = "60000")
-    int handshake__ms() default 2000;
+    int handshakeMs() default 2000;
 
-    @AttributeDefinition(name = "max_clients", description = "Connections served at once (1-1024); one more is"
+    @AttributeDefinition(name = "maxClients", description = "Connections served at once (1-1024); one more is"
             + " answered EBUSY", min = "1", max = "1024")
-    int max__clients() default 64;
+    int maxClients() default 64;
 }

@@ -30,7 +30,19 @@ final class LayoutCheck {
     private LayoutCheck() {
     }
 
+    private static volatile Result checked;
+
+    /** The check, made once per JVM (libasound stays loaded once looked up). */
     static Result run() {
+        Result r = checked;
+        if (r == null) {
+            r = check();
+            checked = r;
+        }
+        return r;
+    }
+
+    private static Result check() {
         Optional<SymbolLookup> lib = libasound();
         if (lib.isEmpty()) {
             return new Result(List.of(), "no libasound.so.2 on this machine: nothing to compare");

@@ -160,12 +160,12 @@ final class ServerRig implements AutoCloseable {
             }
 
             @Override
-            public int handshake__ms() {
+            public int handshakeMs() {
                 return handshakeMs;
             }
 
             @Override
-            public int max__clients() {
+            public int maxClients() {
                 return 64;
             }
         };
