@@ -250,6 +250,12 @@ final class Client implements Runnable {
         owned = own;
     }
 
+    /** The memfd name of the ring this client maps, or null (for tests and listings). */
+    String ringName() {
+        Session s = session;
+        return s == null ? null : s.ringName();
+    }
+
     /** For a restricted client: whose handle its dup was made from. */
     void dupOf(String owner) {
         dupOf = owner;

@@ -110,6 +110,12 @@ final class Session implements PeriodListener {
         return mapping;
     }
 
+    /** The name of the ring's memory the client was handed (the memfd's name), or null before CHANNEL_INFO. */
+    String ringName() {
+        PcmMapping m = mapping;
+        return m == null ? null : m.memory().name();
+    }
+
     /** alsa-lib unmaps before HW_FREE and HW_PARAMS; so does the server. */
     void unmap() {
         PcmMapping m = mapping;

@@ -47,7 +47,8 @@ class AplayArecordTest {
         rig = new ServerRig();
         byte[] played = Wav.noise(1, 5 * 48000, 4);
         Result r = playAndRecord("S16_LE", 16, 48000, 2, played, "pcmshare:Loopback,0,0", List.of(), true);
-        assertThat(r.mappedRing).as("aplay's /proc/PID/maps lists the ring's memfd").contains("memfd:");
+        assertThat(r.ring).as("the ring the server handed aplay").isNotNull();
+        assertThat(r.mappedRing).as("aplay's /proc/PID/maps lists the ring's memfd").contains("/memfd:" + r.ring + " ");
         assertBitExact(r.recorded, played, 4);
     }
 
@@ -92,7 +93,7 @@ class AplayArecordTest {
         }
     }
 
-    record Result(byte[] recorded, String mappedRing) {
+    record Result(byte[] recorded, String mappedRing, String ring) {
     }
 
     private Result playAndRecord(String format, int bits, int rate, int channels, byte[] played, String device,
@@ -104,10 +105,15 @@ class AplayArecordTest {
         Process rec = rig.start(List.of("arecord", "-D", "pcmshare:Loopback,1,0", "-f", format, "-r",
                 String.valueOf(rate), "-c", String.valueOf(channels), "-d", String.valueOf(seconds), out.toString()));
         rig.awaitRunning(Direction.CAPTURE);
+        rig.pacer.hold(watchMaps); // time stands still while the test looks at aplay's mappings
         Process play = rig.start(List.of("aplay", "-D", device, in.toString()));
         String maps = "";
+        String ring = null;
         if (watchMaps) {
             maps = mapsWithMemfd(play);
+            ring = rig.server.clients().stream().filter(c -> c.peer() != null && c.peer().pid() == play.pid())
+                    .map(Client::ringName).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            rig.pacer.hold(false);
         }
         assertThat(ServerRig.waitFor(play, 60)).as("aplay: %s", ServerRig.stderr(play)).isZero();
         rig.pacer.captureAlone(true);
@@ -115,7 +121,7 @@ class AplayArecordTest {
         String recErr = ServerRig.stderr(rec);
         assertThat(recExit).as("arecord: %s", recErr).isZero();
         assertThat(recErr).doesNotContain("overrun").doesNotContain("underrun");
-        return new Result(Wav.data(out), maps);
+        return new Result(Wav.data(out), maps, ring);
     }
 
     /** aplay's mappings once it has mapped the ring (it maps it right after hw_params). */
