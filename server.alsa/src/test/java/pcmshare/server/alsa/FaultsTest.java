@@ -196,16 +196,7 @@ class FaultsTest {
     }
 
     private void ownerFinishesBitExact_andNothingIsLeft() {
-        int ownerExit = ServerRig.waitFor(owner, 60);
-        String ownerErr = ServerRig.stderr(owner);
-        assertThat(ownerExit).as("owner: %s", ownerErr).isZero();
-        assertThat(ownerErr).as("owner").doesNotContain("underrun");
-        rig.pacer.captureAlone(true);
-        int recExit = ServerRig.waitFor(rec, 60);
-        String recErr = ServerRig.stderr(rec);
-        assertThat(recExit).as("arecord: %s", recErr).isZero();
-        assertThat(recErr).as("arecord").doesNotContain("overrun");
-        AplayArecordTest.assertBitExact(Wav.data(out), played, 4);
+        rig.playedAndRecorded(owner, rec, out, played, 4);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline && (!rig.server.clients().isEmpty() || serverThreads() > threadsBefore)) {
             LockSupport.parkNanos(1_000_000);

@@ -95,16 +95,7 @@ class PolicyTest {
                 .filteredOn(m -> m.contains("a dup of alsa pid " + owner.pid() + " uid 0 aplay")).hasSize(4);
         rig.pacer.hold(false);
 
-        int ownerExit = ServerRig.waitFor(owner, 60);
-        String ownerErr = ServerRig.stderr(owner);
-        assertThat(ownerExit).as("owner: %s", ownerErr).isZero();
-        assertThat(ownerErr).as("owner").doesNotContain("underrun");
-        rig.pacer.captureAlone(true);
-        int recExit = ServerRig.waitFor(rec, 60);
-        String recErr = ServerRig.stderr(rec);
-        assertThat(recExit).as("arecord: %s", recErr).isZero();
-        assertThat(recErr).as("arecord").doesNotContain("overrun");
-        AplayArecordTest.assertBitExact(Wav.data(out), played, 4);
+        rig.playedAndRecorded(owner, rec, out, played, 4);
     }
 
     @Test

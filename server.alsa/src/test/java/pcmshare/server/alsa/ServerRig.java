@@ -112,6 +112,24 @@ final class ServerRig implements AutoCloseable {
         }
     }
 
+    /**
+     * The player and the recorder end well, without an xrun (neither may run with -q,
+     * which hides xruns), and the recording holds what was played, bit-exact; time moves
+     * for the capture alone once the player is done.
+     */
+    void playedAndRecorded(Process player, Process recorder, Path recording, byte[] played, int frameBytes) {
+        int playerExit = waitFor(player, 60);
+        String playerErr = stderr(player);
+        org.assertj.core.api.Assertions.assertThat(playerExit).as("player: %s", playerErr).isZero();
+        org.assertj.core.api.Assertions.assertThat(playerErr).as("player").doesNotContain("underrun");
+        pacer.captureAlone(true);
+        int recorderExit = waitFor(recorder, 60);
+        String recorderErr = stderr(recorder);
+        org.assertj.core.api.Assertions.assertThat(recorderExit).as("recorder: %s", recorderErr).isZero();
+        org.assertj.core.api.Assertions.assertThat(recorderErr).as("recorder").doesNotContain("overrun");
+        AplayArecordTest.assertBitExact(Wav.data(recording), played, frameBytes);
+    }
+
     static String stderr(Process p) {
         try {
             return new String(p.getErrorStream().readAllBytes());

@@ -43,10 +43,7 @@ class SoxAndJavaSoundTest {
                 "-b", "16", "-e", "signed-integer", out.toString(), "trim", "0", "3"));
         rig.awaitRunning(Direction.CAPTURE);
         Process play = rig.start(List.of("sox", "-q", in.toString(), "-t", "alsa", "pcmshare:Loopback,0,0"));
-        assertThat(ServerRig.waitFor(play, 60)).as("sox play: %s", ServerRig.stderr(play)).isZero();
-        rig.pacer.captureAlone(true);
-        assertThat(ServerRig.waitFor(rec, 60)).as("sox record: %s", ServerRig.stderr(rec)).isZero();
-        AplayArecordTest.assertBitExact(Wav.data(out), played, 4);
+        rig.playedAndRecorded(play, rec, out, played, 4);
     }
 
     @Test
@@ -61,10 +58,7 @@ class SoxAndJavaSoundTest {
         rig.awaitRunning(Direction.CAPTURE);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process tone = rig.start(List.of(java.toString(), source.toString()));
-        assertThat(ServerRig.waitFor(tone, 120)).as("the Java Sound program: %s", ServerRig.stderr(tone)).isZero();
-        rig.pacer.captureAlone(true);
-        assertThat(ServerRig.waitFor(rec, 60)).as("arecord: %s", ServerRig.stderr(rec)).isZero();
-        AplayArecordTest.assertBitExact(Wav.data(out), tone(), 4);
+        rig.playedAndRecorded(tone, rec, out, tone(), 4);
     }
 
     /** The tone the program plays: 1 kHz, 48 kHz stereo S16_LE, one second, left and right a quarter apart. */
