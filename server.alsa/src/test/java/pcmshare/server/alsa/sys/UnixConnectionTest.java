@@ -224,7 +224,9 @@ class UnixConnectionTest {
             }
             System.out.printf("allocated per iteration: bytes %d, fd passing %d%n", perByte, perFd);
             assertThat(perByte).isLessThanOrEqualTo(2);
-            assertThat(perFd).isLessThanOrEqualTo(48);
+            // the client's receive returns a small record (escape analysis removes it only sometimes,
+            // 24-64 bytes seen under load); a msghdr, iovec and control buffer made per call would be 100+
+            assertThat(perFd).isLessThanOrEqualTo(96);
         }
     }
 
