@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import org.apache.felix.service.command.CommandProcessor;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -67,6 +68,31 @@ class AlsaServerBundleTest {
         long fds = openFds();
         writeWav(wav, 48000 * 20);
         Process playing = aplay(conf, wav);
+        try {
+            stopMidStream(server, socket, playing, segments, fds, threads);
+        } finally {
+            playing.destroyForcibly();
+        }
+
+        // a killed container leaves its socket file behind; nobody listens on it
+        try (ServerSocketChannel stale = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            stale.bind(UnixDomainSocketAddress.of(socket));
+        }
+        assertThat(Files.exists(socket)).isTrue();
+        server.start();
+        await("the server serves again", () -> run("alsa:clients").contains("socket " + socket));
+        writeWav(wav, 48000 / 5);
+        Process again = aplay(conf, wav);
+        try {
+            assertThat(again.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(again.exitValue()).as(stderr(again)).isZero();
+        } finally {
+            again.destroyForcibly();
+        }
+    }
+
+    private void stopMidStream(Bundle server, Path socket, Process playing, int segments, long fds, int threads)
+            throws Exception {
         await("aplay plays", () -> run("pcm:list --open").contains("aplay"));
         assertThat(ContainerTest.run(gogo, "alsa:clients")).contains("aplay").contains("FULL");
         server.stop();
@@ -78,18 +104,15 @@ class AlsaServerBundleTest {
         assertThat(openFds()).as("descriptors").isLessThanOrEqualTo(fds);
         assertThat(core.substreams()).as("substreams open").noneMatch(s -> s.holder().contains("aplay"));
         assertThat(threads).isPositive();
+    }
 
-        // a killed container leaves its socket file behind; nobody listens on it
-        try (ServerSocketChannel stale = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            stale.bind(UnixDomainSocketAddress.of(socket));
+    /** Whatever happened, the bundle runs again for the tests that follow. */
+    @AfterEach
+    void serverRuns() throws Exception {
+        Bundle server = bundle("server.alsa");
+        if (server.getState() != Bundle.ACTIVE) {
+            server.start();
         }
-        assertThat(Files.exists(socket)).isTrue();
-        server.start();
-        await("the server serves again", () -> run("alsa:clients").contains("socket " + socket));
-        writeWav(wav, 48000 / 5);
-        Process again = aplay(conf, wav);
-        assertThat(again.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(again.exitValue()).as(stderr(again)).isZero();
     }
 
     private String run(String line) {
