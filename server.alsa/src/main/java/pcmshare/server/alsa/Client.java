@@ -18,7 +18,7 @@ import pcmshare.core.api.pcm.Direction;
 import pcmshare.core.api.pcm.PcmDeviceInfo;
 import pcmshare.core.api.pcm.PcmSubstream;
 import pcmshare.core.api.sharing.anondup.Preset;
-import pcmshare.server.alsa.sys.EventFd;
+import pcmshare.server.alsa.sys.PollDescriptor;
 import pcmshare.server.alsa.sys.Fds;
 import pcmshare.server.alsa.sys.SysVShm;
 import pcmshare.server.alsa.sys.UnixConnection;
@@ -115,9 +115,10 @@ final class Client implements Runnable {
             // Linux lets the client attach a segment already marked; it goes with the last detach
             SysVShm.remove(shmid);
         }
-        EventFd poll;
+        PollDescriptor poll;
         try {
-            poll = EventFd.create();
+            poll = request.direction() == Direction.PLAYBACK ? PollDescriptor.forPlayback()
+                    : PollDescriptor.forCapture();
         } catch (RuntimeException e) {
             SysVShm.detach(shm);
             throw e;

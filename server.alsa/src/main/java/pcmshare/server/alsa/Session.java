@@ -13,7 +13,7 @@ import pcmshare.core.api.pcm.PcmStatus;
 import pcmshare.core.api.pcm.PcmSubstream;
 import pcmshare.core.api.pcm.PeriodListener;
 import pcmshare.core.api.pcm.SubstreamView;
-import pcmshare.server.alsa.sys.EventFd;
+import pcmshare.server.alsa.sys.PollDescriptor;
 import pcmshare.server.alsa.sys.SysVShm;
 import pcmshare.server.alsa.sys.UnixConnection;
 
@@ -30,7 +30,7 @@ final class Session implements PeriodListener {
     private final UnixConnection conn;
     private final MemorySegment shm;
     private final ControlBlock ctrl;
-    private final EventFd poll;
+    private final PollDescriptor poll;
     private final boolean playback;
     private final Object publishLock = new Object();
 
@@ -40,7 +40,7 @@ final class Session implements PeriodListener {
     private int lastReady = -1;
     private boolean closed;
 
-    Session(Client client, UnixConnection conn, MemorySegment shm, EventFd poll) {
+    Session(Client client, UnixConnection conn, MemorySegment shm, PollDescriptor poll) {
         this.client = client;
         this.conn = conn;
         this.shm = shm;
@@ -196,11 +196,7 @@ final class Session implements PeriodListener {
             return;
         }
         lastReady = r;
-        if (playback) {
-            poll.setPollOut(ready);
-        } else {
-            poll.setPollIn(ready);
-        }
+        poll.setReady(ready);
     }
 
     void refused(int cmd, ErrnoException e) {

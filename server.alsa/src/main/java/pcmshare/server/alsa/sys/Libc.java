@@ -35,7 +35,9 @@ public final class Libc {
     /** offsetof(struct sockaddr_un, sun_path) and sizeof(sun_path). */
     static final int SUN_PATH_OFFSET = 2, SUN_PATH_SIZE = 108;
     // fcntl(2), eventfd(2)
-    static final int F_GETFD = 1, F_DUPFD_CLOEXEC = 1030, F_GET_SEALS = 1034;
+    static final int F_GETFD = 1, F_DUPFD_CLOEXEC = 1030, F_SETPIPE_SZ = 1031, F_GET_SEALS = 1034;
+    // pipe2(2)
+    static final int O_NONBLOCK = 04000, O_CLOEXEC = 02000000;
     static final int EFD_NONBLOCK = 0x800, EFD_CLOEXEC = 0x80000;
     // shmget(2), shmctl(2)
     static final int IPC_PRIVATE = 0, IPC_CREAT = 01000, IPC_EXCL = 02000;
@@ -51,13 +53,13 @@ public final class Libc {
     private static final ThreadLocal<MemorySegment> THREAD_CAPTURE;
     private static final MethodHandle SOCKET, BIND, LISTEN, CONNECT, ACCEPT4, GETSOCKOPT, SEND, RECV, SENDMSG,
             RECVMSG, SHUTDOWN, POLL, CLOSE, FCNTL, EVENTFD, READ, WRITE, SHMGET, SHMAT, SHMDT, SHMCTL, CHMOD,
-            ERRNO_NAME, ERRNO_DESC;
+            ERRNO_NAME, ERRNO_DESC, PIPE2, SOCKETPAIR;
 
     static {
         Throwable cause = null;
         StructLayout layout = null;
         VarHandle errno = null;
-        MethodHandle[] h = new MethodHandle[24];
+        MethodHandle[] h = new MethodHandle[26];
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch", "");
         if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
@@ -94,6 +96,8 @@ public final class Libc {
                 h[19] = bind(l, "shmdt", FunctionDescriptor.of(JAVA_INT, ADDRESS));
                 h[20] = bind(l, "shmctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
                 h[21] = bind(l, "chmod", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+                h[24] = bind(l, "pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+                h[25] = bind(l, "socketpair", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
                 // glibc 2.32+; optional: without them errors are named by number only.
                 h[22] = l.defaultLookup().find("strerrorname_np")
                         .map(s -> l.downcallHandle(s, FunctionDescriptor.of(ADDRESS, JAVA_INT))).orElse(null);
@@ -109,7 +113,7 @@ public final class Libc {
         SOCKET = h[0]; BIND = h[1]; LISTEN = h[2]; CONNECT = h[3]; ACCEPT4 = h[4]; GETSOCKOPT = h[5]; SEND = h[6];
         RECV = h[7]; SENDMSG = h[8]; RECVMSG = h[9]; SHUTDOWN = h[10]; POLL = h[11]; CLOSE = h[12]; FCNTL = h[13];
         EVENTFD = h[14]; READ = h[15]; WRITE = h[16]; SHMGET = h[17]; SHMAT = h[18]; SHMDT = h[19]; SHMCTL = h[20];
-        CHMOD = h[21]; ERRNO_NAME = h[22]; ERRNO_DESC = h[23];
+        CHMOD = h[21]; ERRNO_NAME = h[22]; ERRNO_DESC = h[23]; PIPE2 = h[24]; SOCKETPAIR = h[25];
         StructLayout captured = layout;
         THREAD_CAPTURE = cause == null ? ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(captured)) : null;
     }
@@ -249,6 +253,16 @@ public final class Libc {
 
     static int fcntl(MemorySegment cap, int fd, int cmd, int arg) {
         try { return (int) FCNTL.invokeExact(cap, fd, cmd, arg); } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    static int pipe2(MemorySegment cap, MemorySegment fds, int flags) {
+        try { return (int) PIPE2.invokeExact(cap, fds, flags); } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    static int socketpair(MemorySegment cap, int domain, int type, int protocol, MemorySegment fds) {
+        try {
+            return (int) SOCKETPAIR.invokeExact(cap, domain, type, protocol, fds);
+        } catch (Throwable t) { throw rethrow(t); }
     }
 
     static int eventfd(MemorySegment cap, int initval, int flags) {
