@@ -2,6 +2,7 @@ package pcmshare.server.alsa;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Map;
 
 /**
  * The one place that knows the layout of alsa-lib's {@code snd_pcm_shm_ctrl_t}
@@ -143,39 +144,42 @@ final class ControlBlock {
     static final int APPL_PTR_FD = io(0xfa);
     static final int FORWARD = io(0xfb);
 
+    private static final Map<Integer, String> NAMES = Map.ofEntries(
+            Map.entry(INFO, "INFO"),
+            Map.entry(HW_REFINE, "HW_REFINE"),
+            Map.entry(HW_PARAMS, "HW_PARAMS"),
+            Map.entry(HW_FREE, "HW_FREE"),
+            Map.entry(SW_PARAMS, "SW_PARAMS"),
+            Map.entry(STATUS, "STATUS"),
+            Map.entry(DELAY, "DELAY"),
+            Map.entry(HWSYNC, "HWSYNC"),
+            Map.entry(CHANNEL_INFO, "CHANNEL_INFO"),
+            Map.entry(PREPARE, "PREPARE"),
+            Map.entry(RESET, "RESET"),
+            Map.entry(START, "START"),
+            Map.entry(DROP, "DROP"),
+            Map.entry(DRAIN, "DRAIN"),
+            Map.entry(PAUSE, "PAUSE"),
+            Map.entry(REWIND, "REWIND"),
+            Map.entry(RESUME, "RESUME"),
+            Map.entry(LINK, "LINK"),
+            Map.entry(UNLINK, "UNLINK"),
+            Map.entry(STATE, "STATE"),
+            Map.entry(MMAP, "MMAP"),
+            Map.entry(MUNMAP, "MUNMAP"),
+            Map.entry(MMAP_COMMIT, "MMAP_COMMIT"),
+            Map.entry(AVAIL_UPDATE, "AVAIL_UPDATE"),
+            Map.entry(ASYNC, "ASYNC"),
+            Map.entry(CLOSE, "CLOSE"),
+            Map.entry(POLL_DESCRIPTOR, "POLL_DESCRIPTOR"),
+            Map.entry(HW_PTR_FD, "HW_PTR_FD"),
+            Map.entry(APPL_PTR_FD, "APPL_PTR_FD"),
+            Map.entry(FORWARD, "FORWARD"));
+
     /** The command's name for logs and errors, or its number in hex. */
     static String name(int cmd) {
-        if (cmd == INFO) return "INFO";
-        if (cmd == HW_REFINE) return "HW_REFINE";
-        if (cmd == HW_PARAMS) return "HW_PARAMS";
-        if (cmd == HW_FREE) return "HW_FREE";
-        if (cmd == SW_PARAMS) return "SW_PARAMS";
-        if (cmd == STATUS) return "STATUS";
-        if (cmd == DELAY) return "DELAY";
-        if (cmd == HWSYNC) return "HWSYNC";
-        if (cmd == CHANNEL_INFO) return "CHANNEL_INFO";
-        if (cmd == PREPARE) return "PREPARE";
-        if (cmd == RESET) return "RESET";
-        if (cmd == START) return "START";
-        if (cmd == DROP) return "DROP";
-        if (cmd == DRAIN) return "DRAIN";
-        if (cmd == PAUSE) return "PAUSE";
-        if (cmd == REWIND) return "REWIND";
-        if (cmd == RESUME) return "RESUME";
-        if (cmd == LINK) return "LINK";
-        if (cmd == UNLINK) return "UNLINK";
-        if (cmd == STATE) return "STATE";
-        if (cmd == MMAP) return "MMAP";
-        if (cmd == MUNMAP) return "MUNMAP";
-        if (cmd == MMAP_COMMIT) return "MMAP_COMMIT";
-        if (cmd == AVAIL_UPDATE) return "AVAIL_UPDATE";
-        if (cmd == ASYNC) return "ASYNC";
-        if (cmd == CLOSE) return "CLOSE";
-        if (cmd == POLL_DESCRIPTOR) return "POLL_DESCRIPTOR";
-        if (cmd == HW_PTR_FD) return "HW_PTR_FD";
-        if (cmd == APPL_PTR_FD) return "APPL_PTR_FD";
-        if (cmd == FORWARD) return "FORWARD";
-        return String.format("0x%08x", cmd);
+        String n = NAMES.get(cmd);
+        return n != null ? n : String.format("0x%08x", cmd);
     }
 
     // --- access to one control block ---
