@@ -77,8 +77,9 @@ final class Commands {
             SwParams p = h.swParams(Structs.readSwParams(u));
             Structs.writeSwParams(u, p);
             session.availMin(p.availMin());
+            session.tstampType(Structs.tstampType(u));
         } else if (cmd == ControlBlock.STATUS) {
-            Structs.writeStatus(u, h.status());
+            Structs.writeStatus(u, h.status(), session.clockOffsetNanos());
         } else if (cmd == ControlBlock.STATE) {
             r = Structs.stateNumber(h.state());
         } else if (cmd == ControlBlock.HWSYNC) {
@@ -161,7 +162,18 @@ final class Commands {
      */
     private long availUpdate(PcmSubstream h) {
         long avail = h.avail();
-        return h.state() == PcmState.XRUN ? -Errno.EPIPE.code() : avail;
+        PcmState state = h.state();
+        if (state == PcmState.XRUN) {
+            return -Errno.EPIPE.code();
+        }
+        // alsa-lib's read loop takes whatever is available and asks again, waiting only at 0:
+        // with a position that moves by the frame, one round trip over the socket lasts longer
+        // than a frame and it would never wait. A running capture therefore shows its frames
+        // once avail_min are there, as a device whose position is known per period would.
+        if (session.capture() && state == PcmState.RUNNING && avail < session.availMin()) {
+            return 0;
+        }
+        return avail;
     }
 
     private static long xrunIfStopped(PcmSubstream h) {

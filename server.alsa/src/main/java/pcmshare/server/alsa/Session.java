@@ -37,6 +37,7 @@ final class Session implements PeriodListener {
     private volatile PcmSubstream handle;
     private PcmMapping mapping;
     private long availMin = 1;
+    private volatile int tstampType = Structs.TSTAMP_TYPE_GETTIMEOFDAY;
     private int lastReady = -1;
     private boolean closed;
 
@@ -89,6 +90,34 @@ final class Session implements PeriodListener {
 
     int pollFd() {
         return poll.fd();
+    }
+
+    /** sw_params' tstamp_type: GETTIMEOFDAY (0, alsa-lib's default), MONOTONIC (1) or MONOTONIC_RAW (2). */
+    void tstampType(int type) {
+        tstampType = type;
+    }
+
+    /**
+     * What to add to the core's timestamps (CLOCK_MONOTONIC, as System.nanoTime on
+     * Linux) for the client's clock: the wall clock's offset for GETTIMEOFDAY, so that
+     * arecord's "overrun!!! (at least N ms long)" measures against gettimeofday.
+     */
+    long clockOffsetNanos() {
+        if (tstampType != Structs.TSTAMP_TYPE_GETTIMEOFDAY) {
+            return 0;
+        }
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
+    }
+
+    boolean capture() {
+        return !playback;
+    }
+
+    long availMin() {
+        synchronized (publishLock) {
+            return availMin;
+        }
     }
 
     void availMin(long frames) {

@@ -50,6 +50,14 @@ final class Structs {
         return s.ordinal();
     }
 
+    /** SNDRV_PCM_TSTAMP_TYPE_GETTIMEOFDAY, the tstamp_type of clients that say nothing. */
+    static final int TSTAMP_TYPE_GETTIMEOFDAY = 0;
+
+    /** The clock the client wants timestamps on (sw_params tstamp_type). */
+    static int tstampType(MemorySegment u) {
+        return u.get(ValueLayout.JAVA_INT, ControlBlock.SwParams.TSTAMP_TYPE);
+    }
+
     /** snd_pcm_sw_params as the client sent it, as pcmshare's software parameters. */
     static SwParams readSwParams(MemorySegment u) {
         return new SwParams(u.get(ValueLayout.JAVA_LONG, ControlBlock.SwParams.AVAIL_MIN),
@@ -70,12 +78,17 @@ final class Structs {
         u.set(ValueLayout.JAVA_LONG, ControlBlock.SwParams.BOUNDARY, p.boundary());
     }
 
-    /** snd_pcm_status from pcmshare's status. */
-    static void writeStatus(MemorySegment u, PcmStatus st) {
+    /**
+     * snd_pcm_status from pcmshare's status; {@code clockOffsetNanos} moves the core's
+     * monotonic timestamps onto the clock the client chose (its sw_params tstamp_type).
+     */
+    static void writeStatus(MemorySegment u, PcmStatus st, long clockOffsetNanos) {
         u.asSlice(0, Status.SIZE).fill((byte) 0);
         u.set(ValueLayout.JAVA_INT, Status.STATE, stateNumber(st.state()));
-        timespec(u, Status.TRIGGER_TSTAMP, st.triggerTimestampNanos());
-        timespec(u, Status.TSTAMP, st.timestampNanos());
+        if (st.triggerTimestampNanos() != 0) {
+            timespec(u, Status.TRIGGER_TSTAMP, st.triggerTimestampNanos() + clockOffsetNanos);
+        }
+        timespec(u, Status.TSTAMP, st.timestampNanos() + clockOffsetNanos);
         u.set(ValueLayout.JAVA_LONG, Status.APPL_PTR, st.applPtr());
         u.set(ValueLayout.JAVA_LONG, Status.HW_PTR, st.hwPtr());
         u.set(ValueLayout.JAVA_LONG, Status.DELAY, st.delay());

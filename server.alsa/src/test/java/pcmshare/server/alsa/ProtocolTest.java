@@ -46,9 +46,15 @@ class ProtocolTest {
     void connect() {
         rig = ServerRig.manual();
         arena = Arena.ofConfined();
+        open("hw:Loopback,0,0", 0);
+    }
+
+    /** snd_pcm_shm_open's handshake for {@code name}, stream 0 (playback) or 1 (capture); this test's connection. */
+    private void open(String pcm, int stream) {
         c = UnixConnection.connect(rig.socket);
-        byte[] name = "hw:Loopback,0,0".getBytes(StandardCharsets.UTF_8);
+        byte[] name = pcm.getBytes(StandardCharsets.UTF_8);
         MemorySegment req = arena.allocate(5 + name.length);
+        req.set(ValueLayout.JAVA_BYTE, 2, (byte) stream);
         req.set(ValueLayout.JAVA_BYTE, 4, (byte) name.length);
         MemorySegment.copy(name, 0, req, ValueLayout.JAVA_BYTE, 5, name.length);
         c.write(req);
@@ -133,6 +139,48 @@ class ProtocolTest {
         assertThat(command(ControlBlock.HW_FREE)).as("alsa-lib unmaps, then HW_FREE").isZero();
         Fds.close(fds[0]);
         Fds.close(fds[1]);
+    }
+
+    @Test
+    void availUpdate_ofARunningCapture_showsItsFramesOnceAvailMinAreThere() {
+        SysVShm.detach(ctrl.segment());
+        c.close();
+        open("hw:Loopback,1,0", 1);
+        hwParams(Access.MMAP_INTERLEAVED);
+        swParams(2 * PERIOD);
+        command(ControlBlock.PREPARE);
+        assertThat(command(ControlBlock.START)).isZero();
+        rig.clock.advance(TimeUnit.MILLISECONDS.toNanos(10));
+        assertThat(command(ControlBlock.HWSYNC)).isZero();
+        assertThat(command(ControlBlock.AVAIL_UPDATE)).as("%d frames, avail_min %d", PERIOD, 2 * PERIOD).isZero();
+        rig.clock.advance(TimeUnit.MILLISECONDS.toNanos(10));
+        assertThat(command(ControlBlock.AVAIL_UPDATE)).isEqualTo(2 * PERIOD);
+        mmapCommit(0, 2 * PERIOD);
+        assertThat(command(ControlBlock.AVAIL_UPDATE)).as("all read").isZero();
+    }
+
+    @Test
+    void status_timestampsOnTheClockTheClientChose_gettimeofdayUnlessItSaysOtherwise() {
+        hwParams(Access.MMAP_INTERLEAVED);
+        swParams(PERIOD); // tstamp_type 0: SNDRV_PCM_TSTAMP_TYPE_GETTIMEOFDAY
+        assertThat(command(ControlBlock.STATUS)).isZero();
+        java.time.Instant now = java.time.Instant.now();
+        // the core's clock (here the manual one) moved onto the wall clock by CLOCK_MONOTONIC's distance to it
+        long expected = rig.clock.nanoTime() + now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
+        long got = ctrl.u64(ControlBlock.U + ControlBlock.Status.TSTAMP) * 1_000_000_000L
+                + ctrl.u64(ControlBlock.U + ControlBlock.Status.TSTAMP + 8);
+        assertThat(Math.abs(got - expected)).as("GETTIMEOFDAY tstamp off by (ns)").isLessThan(1_000_000_000L);
+        MemorySegment u = ctrl.union();
+        u.asSlice(0, ControlBlock.SwParams.SIZE).fill((byte) 0);
+        u.set(ValueLayout.JAVA_LONG, ControlBlock.SwParams.AVAIL_MIN, PERIOD);
+        u.set(ValueLayout.JAVA_LONG, ControlBlock.SwParams.START_THRESHOLD, BUFFER);
+        u.set(ValueLayout.JAVA_LONG, ControlBlock.SwParams.STOP_THRESHOLD, BUFFER);
+        u.set(ValueLayout.JAVA_INT, ControlBlock.SwParams.TSTAMP_TYPE, 1); // MONOTONIC
+        assertThat(command(ControlBlock.SW_PARAMS)).isZero();
+        assertThat(command(ControlBlock.STATUS)).isZero();
+        long sec = ctrl.u64(ControlBlock.U + ControlBlock.Status.TSTAMP);
+        long nsec = ctrl.u64(ControlBlock.U + ControlBlock.Status.TSTAMP + 8);
+        assertThat(sec * 1_000_000_000L + nsec).as("MONOTONIC: the core's own clock").isEqualTo(rig.clock.nanoTime());
     }
 
     @Test
