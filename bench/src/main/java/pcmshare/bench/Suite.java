@@ -25,13 +25,16 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
+import pcmshare.bench.alsa.AlsaBench;
+import pcmshare.bench.alsa.AlsaResult;
 import pcmshare.driver.dummy.TimerMode;
 
 /**
  * The benchmark suite: every workload with pcmshare, the physical limit and the
  * peers in the same JMH run, the dummy card's capacity probe, and the targets
- * judged from the numbers of this run. Prints the report and writes it as
- * Markdown (bench/RESULTS.md).
+ * judged from the numbers of this run; last, stock ALSA programs through
+ * pcmshare beside PulseAudio ({@link AlsaBench}: whole programs timed in real
+ * time, not JMH). Prints the report and writes it as Markdown (bench/RESULTS.md).
  *
  * <p>{@code ./pcmshare bench} runs it; {@code ./pcmshare bench suite --quick}
  * runs a short version that proves it works, with numbers not worth keeping.
@@ -111,7 +114,7 @@ public final class Suite {
         r.loadBefore = Machine.uptime();
         r.loopbackMissing = LoopbackHook.missing();
 
-        log.accept("1/6 period handoff throughput");
+        log.accept("1/7 period handoff throughput");
         // two threads on a shared machine: more iterations for a usable error bar
         ChainedOptionsBuilder handoff = options(HandoffBenchmark.class)
                 .measurementIterations(settings.iterations() * 2);
@@ -120,23 +123,27 @@ public final class Suite {
         }
         r.handoff = run(handoff, r);
         if (r.loopbackMissing == null) {
-            log.accept("1/6 loopback copy on one thread");
+            log.accept("1/7 loopback copy on one thread");
             // 128, 512 and 2048 frames of S16_LE stereo: the handoff's 512 B, 2 KiB and 8 KiB
             r.loopbackCopy = run(options(LoopbackThroughputBenchmark.class).param("periodFrames", "128", "512", "2048"),
                     r);
         }
-        log.accept("2/6 signal-to-wake latency");
+        log.accept("2/7 signal-to-wake latency");
         r.wake = run(options(FenceWakeBenchmark.class), r);
-        log.accept("3/6 restricted-handle overhead");
+        log.accept("3/7 restricted-handle overhead");
         r.dup = run(options(AnonDupWriteBenchmark.class), r);
-        log.accept("4/6 scale: period cost per substream");
+        log.accept("4/7 scale: period cost per substream");
         r.scale = run(options(DummyScaleBenchmark.class).param("substreams", "1", "256"), r);
-        log.accept("4/6 scale: capacity probe on the real clock");
+        log.accept("4/7 scale: capacity probe on the real clock");
         probe(r);
-        log.accept("5/6 sealed container");
+        log.accept("5/7 sealed container");
         r.container = run(options(ShmemContainerBenchmark.class), r);
-        log.accept("6/6 period path allocation");
+        log.accept("6/7 period path allocation");
         r.periodPath = run(options(PeriodPathBenchmark.class), r);
+        log.accept("7/7 ALSA programs: aplay through pcmshare beside PulseAudio (real time)");
+        long alsa0 = System.nanoTime();
+        r.alsa = AlsaBench.run(settings == QUICK ? AlsaBench.QUICK : AlsaBench.FULL, log);
+        r.alsaWall = Duration.ofNanos(System.nanoTime() - alsa0);
 
         r.loadAfter = Machine.uptime();
         r.wall = Duration.ofNanos(System.nanoTime() - t0);
@@ -285,12 +292,19 @@ public final class Suite {
         List<RunResult> scale = List.of();
         List<RunResult> container = List.of();
         List<RunResult> periodPath = List.of();
+        AlsaResult alsa;
+        /** The ALSA part's share of the wall time: audio played in real time, outside the JMH budget. */
+        Duration alsaWall = Duration.ZERO;
         final List<Probe> probes = new ArrayList<>();
         final List<Verdict> verdicts = new ArrayList<>();
         private final List<String> failed = new ArrayList<>();
 
         Report(Settings settings) {
             this.settings = settings;
+        }
+
+        private boolean jmhWithinBudget() {
+            return wall != null && wall.minus(alsaWall).toMinutes() < 15;
         }
 
         List<String> failedBenchmarks() {
@@ -302,13 +316,15 @@ public final class Suite {
             failed.clear();
             StringBuilder b = new StringBuilder();
             String sections = handoffSection() + wakeSection() + dupSection() + scaleSection() + containerSection()
-                    + periodPathSection();
+                    + periodPathSection() + (alsa == null ? ""
+                            : alsa.markdown(settings == QUICK ? COMMAND + " suite --quick" : COMMAND));
             b.append("# pcmshare benchmark results\n\n");
             b.append("Written by `").append(COMMAND).append("` (`pcmshare.bench.Suite`, settings: ")
                     .append(settings.name()).append(") on ")
                     .append(started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z"))).append(", in ")
-                    .append(minutes(wall)).append(wall != null && wall.toMinutes() < 15 ? " (within" : " (over")
-                    .append(" the 15-minute budget)").append(". Every number below comes from this one run; pcmshare, the ")
+                    .append(minutes(wall)).append(jmhWithinBudget() ? " (within" : " (over")
+                    .append(" the 15-minute budget").append(alsaWall.isZero() ? "" : " without the ALSA part's "
+                            + minutes(alsaWall) + " of audio played in real time").append(')').append(". Every number below comes from this one run; pcmshare, the ")
                     .append("limit and the peers of a workload ran in the same JMH invocation.\n\n");
             b.append("## Machine\n\n");
             b.append("| | |\n|---|---|\n");
