@@ -26,8 +26,13 @@ public final class StandaloneServer implements AutoCloseable {
 
     /** Serves {@code core}'s cards on the Unix socket {@code socket} (its folder is made when missing). */
     public static StandaloneServer serve(PcmCore core, Path socket) {
-        String path = socket.toAbsolutePath().toString();
-        AlsaServerConfig config = new AlsaServerConfig() {
+        AlsaServerConfig config = config(socket.toAbsolutePath().toString(), new String[0], 2000, 64);
+        return new StandaloneServer(new AlsaServer(core, config, Map.of(), null, ServerLog.system()), socket);
+    }
+
+    /** A configuration as ConfigurationAdmin would give the component, for servers made without a framework. */
+    static AlsaServerConfig config(String socket, String[] grants, int handshakeMs, int maxClients) {
+        return new AlsaServerConfig() {
             @Override
             public Class<? extends Annotation> annotationType() {
                 return AlsaServerConfig.class;
@@ -35,25 +40,24 @@ public final class StandaloneServer implements AutoCloseable {
 
             @Override
             public String socket() {
-                return path;
+                return socket;
             }
 
             @Override
             public String[] grants() {
-                return new String[0];
+                return grants.clone();
             }
 
             @Override
-            public int handshake__ms() {
-                return 2000;
+            public int handshakeMs() {
+                return handshakeMs;
             }
 
             @Override
-            public int max__clients() {
-                return 64;
+            public int maxClients() {
+                return maxClients;
             }
         };
-        return new StandaloneServer(new AlsaServer(core, config, Map.of(), null, ServerLog.system()), socket);
     }
 
     /** The ALSA configuration (as {@code ./pcmshare alsa-config} prints it) whose {@code pcmshare} PCM reaches this server. */

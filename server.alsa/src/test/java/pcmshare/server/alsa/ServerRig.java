@@ -2,7 +2,6 @@ package pcmshare.server.alsa;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -161,32 +160,7 @@ final class ServerRig implements AutoCloseable {
     }
 
     static AlsaServerConfig config(String socket, String[] grants, int handshakeMs) {
-        return new AlsaServerConfig() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return AlsaServerConfig.class;
-            }
-
-            @Override
-            public String socket() {
-                return socket;
-            }
-
-            @Override
-            public String[] grants() {
-                return grants;
-            }
-
-            @Override
-            public int handshakeMs() {
-                return handshakeMs;
-            }
-
-            @Override
-            public int maxClients() {
-                return 64;
-            }
-        };
+        return StandaloneServer.config(socket, grants, handshakeMs, 64);
     }
 
     static Map<String, Object> properties() {
