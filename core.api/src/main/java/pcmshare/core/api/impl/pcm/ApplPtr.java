@@ -18,6 +18,16 @@ final class ApplPtr {
     private ApplPtr() {
     }
 
+    /**
+     * pcm_lib.c pcm_lib_apply_appl_ptr: the application side moved appl_ptr,
+     * under the stream lock; the driver hears of it (its ack). The lock-free
+     * mmap commit ({@link MmapSteadyState#commit}) is the one move without it.
+     */
+    static void apply(Substream s, long appl) {
+        s.pages.publishApplPtr(appl);
+        s.ops.ack();
+    }
+
     /** pcm_native.c do_pcm_hwsync. */
     static void doHwsync(Substream s, String op) {
         switch (s.state) {
@@ -43,7 +53,7 @@ final class ApplPtr {
     }
 
     private static ErrnoException stoppedBySync(Substream s, String op) {
-        return s.refuse(EPIPE, op, s.hwPtr, s.state == XRUN ? (s.playback ? "underrun" : "overrun") : "drained");
+        return s.refuse(EPIPE, op, s.pages.hwPtr(), s.state == XRUN ? (s.playback ? "underrun" : "overrun") : "drained");
     }
 
     static void hwsync(Substream s) {
@@ -73,13 +83,13 @@ final class ApplPtr {
                 return 0;
             }
             long moved = Math.min(frames, room);
-            long appl = s.applPtr + (ahead ? moved : -moved);
+            long appl = s.pages.applPtr() + (ahead ? moved : -moved);
             if (appl < 0) {
                 appl += s.boundary;
             } else if (appl >= s.boundary) {
                 appl -= s.boundary;
             }
-            s.applPtr = appl;
+            apply(s, appl);
             return moved;
         } finally {
             s.lock.unlock();

@@ -22,7 +22,7 @@ final class HwPtr {
     }
 
     static long playbackAvail(Substream s) {
-        long avail = s.hwPtr + s.bufferSize - s.applPtr;
+        long avail = s.pages.hwPtr() + s.bufferSize - s.pages.applPtr();
         if (avail < 0) {
             avail += s.boundary;
         } else if (avail >= s.boundary) {
@@ -32,7 +32,7 @@ final class HwPtr {
     }
 
     static long captureAvail(Substream s) {
-        long avail = s.hwPtr - s.applPtr;
+        long avail = s.pages.hwPtr() - s.pages.applPtr();
         if (avail < 0) {
             avail += s.boundary;
         }
@@ -79,7 +79,7 @@ final class HwPtr {
      * Returns -1 when the stream stopped (xrun or drained). Allocates nothing.
      */
     static int update(Substream s, boolean inInterrupt) {
-        long oldHwPtr = s.hwPtr;
+        long oldHwPtr = s.pages.hwPtr();
         long pos = s.ops.pointer();
         long now = s.clock.nanoTime();
         if (pos == PcmOps.POINTER_XRUN) {
@@ -120,7 +120,7 @@ final class HwPtr {
             // pcm_lib.c "Unexpected hw_ptr": ignored
             return 0;
         }
-        if (s.hwPtr == newHwPtr) {
+        if (s.pages.hwPtr() == newHwPtr) {
             s.hwPtrTime = now;
             return 0;
         }
@@ -139,8 +139,8 @@ final class HwPtr {
             }
         }
         s.hwPtrBase = hwBase;
-        s.hwPtr = newHwPtr;
         s.hwPtrTime = now;
+        s.pages.publishHwPtr(newHwPtr, now);
         return updateState(s);
     }
 
@@ -161,7 +161,7 @@ final class HwPtr {
             xrun(s);
             return -1;
         }
-        long threshold = s.twake > 0 ? Math.min(s.twake, s.availMin) : s.availMin;
+        long threshold = s.twake > 0 ? Math.min(s.twake, s.pages.availMin()) : s.pages.availMin();
         if (avail >= threshold) {
             Waits.wakeAll(s);
         }

@@ -36,7 +36,7 @@ final class StatusReport {
             long delay = hasBuffer && s.running() ? HwPtr.calcDelay(s) : 0;
             long max = s.availMax;
             s.availMax = 0;
-            return new PcmStatus(s.state, s.suspendedState, s.triggerTimestamp, now, s.hwPtr, s.applPtr, avail, max,
+            return new PcmStatus(s.state, s.suspendedState, s.triggerTimestamp, now, s.pages.hwPtr(), s.pages.applPtr(), avail, max,
                     delay, s.xrunCount);
         } finally {
             s.lock.unlock();
@@ -66,7 +66,7 @@ final class StatusReport {
                 boolean hasBuffer = s.hw != null;
                 long avail = hasBuffer ? HwPtr.avail(s) : 0;
                 long delay = hasBuffer && s.running() ? HwPtr.calcDelay(s) : 0;
-                st = new PcmStatus(s.state, s.suspendedState, s.triggerTimestamp, now, s.hwPtr, s.applPtr, avail,
+                st = new PcmStatus(s.state, s.suspendedState, s.triggerTimestamp, now, s.pages.hwPtr(), s.pages.applPtr(), avail,
                         s.availMax, delay, s.xrunCount);
             }
             return new SubstreamInfo(s.cardId(), s.device(), s.direction, s.subdevice(), s.holder, s.handles, s.hw, st,

@@ -22,6 +22,7 @@ import pcmshare.core.api.pcm.Direction;
 import pcmshare.core.api.pcm.HwConstraints;
 import pcmshare.core.api.pcm.HwParams;
 import pcmshare.core.api.pcm.MmapArea;
+import pcmshare.core.api.pcm.PcmCapability;
 import pcmshare.core.api.pcm.PcmMapping;
 import pcmshare.core.api.pcm.PcmState;
 import pcmshare.core.api.pcm.PcmStatus;
@@ -72,6 +73,8 @@ final class Substream implements PcmSubstream {
     final MemoryAllocator allocator;
     final long pointerLimit;
     final boolean playback;
+    /** The driver asked to hear of every appl_ptr move (SNDRV_PCM_INFO_SYNC_APPLPTR): no lock-free commit. */
+    final boolean syncApplPtr;
 
     final ReentrantLock lock = new ReentrantLock();
     /**
@@ -119,15 +122,19 @@ final class Substream implements PcmSubstream {
     int channels;
     long bufferNanos;
 
-    volatile long hwPtr;
-    volatile long applPtr;
+    /**
+     * state, hw_ptr, appl_ptr and avail_min, in shared memory as the kernel's
+     * mmap status and control pages: read there without the stream lock by the
+     * mmap path ({@link MmapAccess}), written by the core under it.
+     */
+    final PositionPages pages;
     long hwPtrBase;
     long hwPtrInterrupt;
     long hwPtrTime;
 
-    long availMin;
     long startThreshold;
-    long stopThreshold;
+    /** Volatile: sw_params may change it while the lock-free mmap path reads it. */
+    volatile long stopThreshold;
     long silenceThreshold;
     long silenceSize;
     long silenceStart;
@@ -139,6 +146,8 @@ final class Substream implements PcmSubstream {
     long twake;
     int waiters;
     int mmapCount;
+    /** {@link MmapSteadyState#area}'s records, one per period offset; replaced at hw_params. */
+    MmapArea[] mmapAreas;
     /** Who opened it, for listings. */
     volatile String holder = "";
     /** Handles on this substream ({@link SubstreamHandle}); the last one to close closes it. */
@@ -161,7 +170,10 @@ final class Substream implements PcmSubstream {
         this.allocator = allocator;
         this.pointerLimit = pointerLimit;
         this.playback = direction == Direction.PLAYBACK;
+        this.syncApplPtr = constraints.has(PcmCapability.SYNC_APPLPTR);
         this.nonBlocking = nonBlocking;
+        this.pages = new PositionPages(allocator, "pcm-" + card.id() + "-" + device + (playback ? "p" : "c")
+                + subdevice + "-positions");
         this.group = new SubstreamGroup(this);
         this.waitTimer = clock.newTimer(() -> Waits.wakeFromTimer(this));
         this.directListeners = new ListenerDispatch(this, "substream");
@@ -272,6 +284,12 @@ final class Substream implements PcmSubstream {
         SubstreamGroup g = group;
         lock.unlock();
         g.lock.unlock();
+    }
+
+    /** Every state change: the field, and the status page for readers without the lock. Under the stream lock. */
+    void setState(PcmState next) {
+        state = next;
+        pages.publishState(next);
     }
 
     /** snd_pcm_running. */

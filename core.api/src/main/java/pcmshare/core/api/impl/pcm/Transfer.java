@@ -75,7 +75,7 @@ final class Transfer {
                 return 0;
             }
             accessibleState(s, op);
-            s.twake = s.availMin;
+            s.twake = s.pages.availMin();
             long xfer = 0;
             try {
                 if (s.state == RUNNING) {
@@ -98,14 +98,14 @@ final class Transfer {
                         if (nonBlocking) {
                             throw s.refuse(EAGAIN, op, size, "no room now (non-blocking)");
                         }
-                        s.twake = Math.min(size, s.availMin);
+                        s.twake = Math.min(size, s.pages.availMin());
                         avail = Waits.waitForAvail(s, op);
                         if (avail == 0) {
                             continue; // capture draining
                         }
                     }
                     long frames = Math.min(size, avail);
-                    long appl = s.applPtr;
+                    long appl = s.pages.applPtr();
                     long applOfs = appl % s.bufferSize;
                     long cont = s.bufferSize - applOfs;
                     if (frames > cont) {
@@ -116,7 +116,7 @@ final class Transfer {
                     if (appl >= s.boundary) {
                         appl -= s.boundary;
                     }
-                    s.applPtr = appl;
+                    ApplPtr.apply(s, appl);
                     offset += frames;
                     size -= frames;
                     xfer += frames;
