@@ -88,11 +88,12 @@ final class MmapSteadyState {
     /**
      * The area of {@code frames} frames from buffer frame {@code offset}; the
      * same record again for the same request at the same period boundary, so
-     * that the steady state allocates nothing.
+     * that the steady state allocates nothing, polling for room included.
      */
     static MmapArea area(Substream s, long offset, long frames) {
         MmapArea[] cache = s.mmapAreas;
-        int slot = offset % s.periodSize == 0 ? (int) (offset / s.periodSize) : -1;
+        // two records per period offset: the one a poller gets while there is no room, and the other
+        int slot = offset % s.periodSize == 0 ? 2 * (int) (offset / s.periodSize) + (frames == 0 ? 1 : 0) : -1;
         if (cache != null && slot >= 0 && slot < cache.length) {
             MmapArea a = cache[slot];
             if (a != null && a.frames() == frames && a.buffer() == s.buffer) {

@@ -135,7 +135,7 @@ final class PcmParams {
         s.pages.publishHwPtr(0);
         s.pages.publishApplPtr(0);
         long periods = s.bufferSize / s.periodSize;
-        s.mmapAreas = periods <= MAX_CACHED_AREAS ? new MmapArea[(int) periods] : null;
+        s.mmapAreas = periods <= MAX_CACHED_AREAS ? new MmapArea[2 * (int) periods] : null;
         s.hwPtrBase = 0;
         s.hwPtrInterrupt = 0;
     }
