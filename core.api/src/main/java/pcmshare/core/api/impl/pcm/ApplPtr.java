@@ -56,8 +56,18 @@ final class ApplPtr {
         return s.refuse(EPIPE, op, s.pages.hwPtr(), s.state == XRUN ? (s.playback ? "underrun" : "overrun") : "drained");
     }
 
+    /**
+     * hwsync never queues behind another holder of the stream lock in the
+     * steady state: a holder is moving the positions itself (a period
+     * elapsing), and the pages already say where they are.
+     */
     static void hwsync(Substream s) {
-        s.lockStream();
+        if (!s.lock.tryLock()) {
+            if (MmapSteadyState.publishedAvail(s) >= 0) {
+                return;
+            }
+            s.lockStream();
+        }
         try {
             s.checkUsable("hwsync");
             doHwsync(s, "hwsync");
@@ -96,8 +106,19 @@ final class ApplPtr {
         }
     }
 
+    /**
+     * snd_pcm_avail: hwsync, then avail. When another thread holds the stream
+     * lock in the steady state, the avail the pages say (alsa-lib's
+     * snd_pcm_avail_update) rather than a wait for the lock.
+     */
     static long avail(Substream s) {
-        s.lockStream();
+        if (!s.lock.tryLock()) {
+            long published = MmapSteadyState.publishedAvail(s);
+            if (published >= 0) {
+                return published;
+            }
+            s.lockStream();
+        }
         try {
             s.checkUsable("avail");
             if (!(s.state == DRAINING && !s.playback)) {

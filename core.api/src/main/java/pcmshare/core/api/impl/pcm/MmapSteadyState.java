@@ -74,6 +74,20 @@ final class MmapSteadyState {
         return s.pages.compareAndPublishApplPtr(appl, next);
     }
 
+    /**
+     * avail as the status and control pages say it, when the stream is in the
+     * steady state (RUNNING, no xrun due); -1 otherwise. What alsa-lib's
+     * snd_pcm_avail_update reads from the mapped pages.
+     */
+    static long publishedAvail(Substream s) {
+        if (s.state != RUNNING || s.closing || s.hw == null) {
+            return -1;
+        }
+        long applPtr = s.pages.applPtr();
+        long avail = avail(s, s.pages.hwPtr(), applPtr);
+        return avail < s.stopThreshold ? avail : -1;
+    }
+
     /** snd_pcm_playback_avail / snd_pcm_capture_avail on positions read once. */
     static long avail(Substream s, long hwPtr, long applPtr) {
         long avail = s.playback ? hwPtr + s.bufferSize - applPtr : hwPtr - applPtr;

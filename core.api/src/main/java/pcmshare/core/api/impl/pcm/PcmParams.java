@@ -40,6 +40,8 @@ final class PcmParams {
                 default -> throw s.refuse(EBADFD, "hw_params", null, "only in OPEN, SETUP or PREPARED");
             }
             SharedMemory memory;
+            // a write begun lock-free before the stream stopped finishes its copy before the ring changes
+            s.pages.awaitBufferIdle();
             try {
                 validate(s, p);
                 long bytes = p.bufferBytes();
@@ -141,6 +143,7 @@ final class PcmParams {
     }
 
     static void uninstall(Substream s) {
+        s.pages.awaitBufferIdle();
         s.hw = null;
         s.mmapAreas = null;
         releaseBuffer(s);

@@ -30,6 +30,8 @@ import pcmshare.core.api.pcm.PcmState;
  *                           core under the stream lock
  *                           on prepare, reset, hw_params
  *   4104  avail_min         sw_params, stream lock       control->avail_min
+ *   4112  buffer_access     a transfer copying, by CAS   runtime->buffer_accessing
+ *                           0 to 1, back to 0 after
  * </pre>
  *
  * Stores are release stores and loads acquire loads (Agrona's ring buffer
@@ -46,6 +48,7 @@ final class PositionPages {
     static final long SUSPENDED_STATE = 24;
     static final long APPL_PTR = PAGE;
     static final long AVAIL_MIN = PAGE + 8;
+    static final long BUFFER_ACCESS = PAGE + 16;
     static final long BYTES = 2 * PAGE;
 
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
@@ -113,6 +116,42 @@ final class PositionPages {
     /** Moves appl_ptr from {@code expected}; false when another writer moved it first. */
     boolean compareAndPublishApplPtr(long expected, long applPtr) {
         return LONG.compareAndSet(pages, APPL_PTR, expected, applPtr);
+    }
+
+    /**
+     * One transfer at a time copies into or out of the ring (the kernel's
+     * runtime->buffer_accessing): false when another holds it. A full fence,
+     * so that a claimer's next read of the state and a setup change's read of
+     * the claim cannot both miss each other.
+     */
+    boolean tryClaimBuffer() {
+        return LONG.compareAndSet(pages, BUFFER_ACCESS, 0L, 1L);
+    }
+
+    /** Spins for the claim: its holder copies one chunk and lets go, never blocking in between. */
+    void claimBuffer() {
+        for (int spins = 0; !tryClaimBuffer(); spins++) {
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+    }
+
+    void releaseBuffer() {
+        LONG.setRelease(pages, BUFFER_ACCESS, 0L);
+    }
+
+    /** Under the stream lock, before the ring goes away or changes: waits out a copy begun lock-free. */
+    void awaitBufferIdle() {
+        for (int spins = 0; (long) LONG.getVolatile(pages, BUFFER_ACCESS) != 0; spins++) {
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
     }
 
     long availMin() {

@@ -2,6 +2,8 @@ package pcmshare.core.api.impl.pcm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +68,10 @@ class MmapPositionRaceTest {
     }
 
     private void open(Direction d, boolean syncApplPtr) {
+        open(d, syncApplPtr, Access.MMAP_INTERLEAVED);
+    }
+
+    private void open(Direction d, boolean syncApplPtr, Access access) {
         HwConstraints c = HwConstraints.typical();
         if (syncApplPtr) {
             EnumSet<PcmCapability> caps = EnumSet.copyOf(c.capabilities());
@@ -76,7 +82,7 @@ class MmapPositionRaceTest {
         card = new ThreadHardware(c);
         String id = engine.addCard(card);
         s = SubstreamHandle.substreamOf(engine.open(id, 0, d, 0, false));
-        s.hwParams(HwParams.of(SampleFormat.S16_LE, 2, 48_000, PERIOD, PERIODS).withAccess(Access.MMAP_INTERLEAVED));
+        s.hwParams(HwParams.of(SampleFormat.S16_LE, 2, 48_000, PERIOD, PERIODS).withAccess(access));
         // an empty (playback) or full (capture) ring is no xrun: the hardware thread never overruns the application
         s.swParams(s.swParams().withStopThreshold(s.swParams().boundary()));
         s.prepare();
@@ -126,6 +132,53 @@ class MmapPositionRaceTest {
         observer.join(TimeUnit.SECONDS.toMillis(30));
         rethrow();
         assertThat(observations).isGreaterThan(1000);
+    }
+
+    /**
+     * Blocking write and read (TransferSteadyState when the published room
+     * suffices, the locked path with its wait otherwise) against the period
+     * path: every period arrives with its stamp, nothing is lost or stuck.
+     */
+    @Test
+    void writeAndRead_racePeriodElapsed_everyPeriodIntact_noneStuck() throws Exception {
+        for (Direction d : Direction.values()) {
+            open(d, false, Access.RW_INTERLEAVED);
+            ThreadHardware.Stream hw = card.stream;
+            MemorySegment frames = Arena.ofAuto().allocate(PERIOD * 4);
+            long n = RUN / 4;
+            if (d == Direction.PLAYBACK) {
+                s.swParams(s.swParams().withStartThreshold(PERIOD));
+            } else {
+                s.start();
+            }
+            Thread hardware = Thread.ofPlatform().name("hardware").start(() -> {
+                int idle = 0;
+                while (!done && hw.periods < n && hw.failure == null) {
+                    idle = (d == Direction.PLAYBACK ? hw.playOne() : hw.captureOne()) ? 0 : idle(idle);
+                }
+            });
+            try {
+                for (long p = 0; p < n && hw.failure == null; p++) {
+                    if (d == Direction.PLAYBACK) {
+                        frames.set(ValueLayout.JAVA_LONG, 0, p);
+                        assertThat(s.write(frames, PERIOD)).isEqualTo(PERIOD);
+                    } else {
+                        assertThat(s.read(frames, PERIOD)).isEqualTo(PERIOD);
+                        assertThat(frames.get(ValueLayout.JAVA_LONG, 0)).as("stamp of period %d", p).isEqualTo(p);
+                    }
+                }
+            } finally {
+                hardware.join(TimeUnit.SECONDS.toMillis(DEADLINE_SECONDS));
+                done = true;
+            }
+            assertThat(hardware.isAlive()).as("the hardware thread is stuck").isFalse();
+            assertThat(hw.failure).isNull();
+            assertThat(hw.periods).isEqualTo(n);
+            assertThat(s.state).isEqualTo(PcmState.RUNNING);
+            tearDown();
+            done = false;
+            s = null;
+        }
     }
 
     /** SNDRV_PCM_INFO_SYNC_APPLPTR: every commit under the lock, the driver told each time. */
