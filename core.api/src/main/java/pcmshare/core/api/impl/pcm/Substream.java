@@ -44,9 +44,12 @@ import pcmshare.core.api.pcm.hw.HwSpace;
  * {@link MmapAccess}, {@link ApplPtr} (hwsync, rewind, forward, avail, delay),
  * {@link Waits}, {@link LinkGroups}, {@link StatusReport}, {@link Release}
  * (close, disconnect) and {@link DriverRuntime} (what the driver calls).
- * Everything runs under {@link #lock}, the stream lock; the driver's trigger and
- * pointer are called with it held, as the kernel calls them under the stream
- * spinlock.
+ * Everything runs under {@link #lock}, the stream lock, but the steady state of
+ * a RUNNING stream: mmap begin and commit ({@link MmapSteadyState}) and read and
+ * write ({@link TransferSteadyState}) work on the positions in
+ * {@link PositionPages}, as alsa-lib works on the kernel's mapped status and
+ * control pages. The driver's trigger and pointer are called with the lock held,
+ * as the kernel calls them under the stream spinlock.
  *
  * <p>Where this differs from the kernel, on purpose: a draining capture may be
  * read (the kernel's own transfer loop expects it, but its entry check refuses
