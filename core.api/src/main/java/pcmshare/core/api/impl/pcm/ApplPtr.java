@@ -53,7 +53,8 @@ final class ApplPtr {
     }
 
     private static ErrnoException stoppedBySync(Substream s, String op) {
-        return s.refuse(EPIPE, op, s.pages.hwPtr(), s.state == XRUN ? (s.playback ? "underrun" : "overrun") : "drained");
+        return s.refuse(EPIPE, op, s.ptrs.hwPtr,
+                s.state == XRUN ? (s.playback ? "underrun" : "overrun") : "drained");
     }
 
     /**

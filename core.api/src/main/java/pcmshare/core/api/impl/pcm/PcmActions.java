@@ -121,7 +121,7 @@ final class PcmActions {
 
     static void postStart(Substream s, PcmState target, long ts) {
         s.triggerTimestamp = ts;
-        s.hwPtrTime = s.clock.nanoTime();
+        s.ptrs.hwPtrTime = s.clock.nanoTime();
         s.setState(target);
         if (s.playback && s.silenceSize > 0) {
             PlaybackSilence.fill(s, -1);
@@ -208,7 +208,7 @@ final class PcmActions {
                 Waits.wakeAll(s);
             } else {
                 s.setState(RUNNING);
-                s.hwPtrTime = s.clock.nanoTime();
+                s.ptrs.hwPtrTime = s.clock.nanoTime();
             }
         }
     };
@@ -278,7 +278,7 @@ final class PcmActions {
         public void post(Substream s, PcmState arg, long ts) {
             s.triggerTimestamp = ts;
             s.setState(s.suspendedState);
-            s.hwPtrTime = s.clock.nanoTime();
+            s.ptrs.hwPtrTime = s.clock.nanoTime();
         }
     };
 
@@ -299,7 +299,7 @@ final class PcmActions {
 
         @Override
         public void post(Substream s, PcmState arg, long ts) {
-            s.pages.publishApplPtr(s.pages.hwPtr());
+            s.pages.publishApplPtr(s.ptrs.hwPtr);
             if (s.playback && s.silenceSize > 0) {
                 PlaybackSilence.fill(s, -1);
             }
@@ -309,13 +309,13 @@ final class PcmActions {
     /** snd_pcm_do_reset with the default RESET ioctl (snd_pcm_lib_ioctl_reset). */
     private static void doReset(Substream s) {
         if (s.running() && HwPtr.update(s, false) >= 0) {
-            s.pages.publishHwPtr(s.pages.hwPtr() % s.bufferSize);
+            s.publishHwPtr(s.ptrs.hwPtr % s.bufferSize);
         } else {
-            s.pages.publishHwPtr(0);
+            s.publishHwPtr(0);
         }
-        s.hwPtrBase = 0;
-        s.hwPtrInterrupt = s.pages.hwPtr() - s.pages.hwPtr() % s.periodSize;
-        s.silenceStart = s.pages.hwPtr();
+        s.ptrs.hwPtrBase = 0;
+        s.ptrs.hwPtrInterrupt = s.ptrs.hwPtr - s.ptrs.hwPtr % s.periodSize;
+        s.silenceStart = s.ptrs.hwPtr;
         s.silenceFilled = 0;
     }
 
@@ -338,7 +338,7 @@ final class PcmActions {
 
         @Override
         public void post(Substream s, PcmState arg, long ts) {
-            s.pages.publishApplPtr(s.pages.hwPtr());
+            s.pages.publishApplPtr(s.ptrs.hwPtr);
             s.setState(PREPARED);
         }
     };

@@ -134,12 +134,12 @@ final class PcmParams {
         s.channels = p.channels();
         s.bufferNanos = p.framesToNanos(s.bufferSize);
         s.boundary = boundary(s.bufferSize, s.pointerLimit);
-        s.pages.publishHwPtr(0);
+        s.publishHwPtr(0);
         s.pages.publishApplPtr(0);
         long periods = s.bufferSize / s.periodSize;
         s.mmapAreas = periods <= MAX_CACHED_AREAS ? new MmapArea[2 * (int) periods] : null;
-        s.hwPtrBase = 0;
-        s.hwPtrInterrupt = 0;
+        s.ptrs.hwPtrBase = 0;
+        s.ptrs.hwPtrInterrupt = 0;
     }
 
     static void uninstall(Substream s) {

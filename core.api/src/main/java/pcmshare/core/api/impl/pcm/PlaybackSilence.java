@@ -27,7 +27,7 @@ final class PlaybackSilence {
         if (s.silenceSize < s.boundary) {
             long appl = s.pages.applPtr();
             moveSilenceStart(s, s.silenceStart, appl);
-            long hw = newHwPtr < 0 ? s.pages.hwPtr() : newHwPtr;
+            long hw = newHwPtr < 0 ? s.ptrs.hwPtr : newHwPtr;
             long noiseDist = appl - hw;
             if (noiseDist < 0) {
                 noiseDist += s.boundary;
@@ -42,7 +42,7 @@ final class PlaybackSilence {
             }
         } else {
             // free-running mode (dmix): appl_ptr may not move at all
-            long hw = s.pages.hwPtr();
+            long hw = s.ptrs.hwPtr;
             if (newHwPtr < 0) {
                 long avail = s.pages.applPtr() - hw;
                 if (avail < 0) {

@@ -131,9 +131,8 @@ final class Substream implements PcmSubstream {
      * mmap path ({@link MmapAccess}), written by the core under it.
      */
     final PositionPages pages;
-    long hwPtrBase;
-    long hwPtrInterrupt;
-    long hwPtrTime;
+    /** hw_ptr, its base and interrupt positions, the update time, avail_max: the period path's own writes. */
+    final HwPtrState ptrs = new HwPtrState();
 
     long startThreshold;
     /** Volatile: sw_params may change it while the lock-free mmap path reads it. */
@@ -144,7 +143,6 @@ final class Substream implements PcmSubstream {
     long silenceFilled;
 
     long triggerTimestamp;
-    long availMax;
     long xrunCount;
     long twake;
     int waiters;
@@ -293,6 +291,18 @@ final class Substream implements PcmSubstream {
     void setState(PcmState next) {
         state = next;
         pages.publishState(next);
+    }
+
+    /** hw_ptr moved (under the stream lock): the core's copy, then the status page with a release store. */
+    void publishHwPtr(long hwPtr) {
+        ptrs.hwPtr = hwPtr;
+        pages.publishHwPtr(hwPtr);
+    }
+
+    /** As {@link #publishHwPtr(long)}, with the time of the update for the status page's tstamp. */
+    void publishHwPtr(long hwPtr, long nanos) {
+        ptrs.hwPtr = hwPtr;
+        pages.publishHwPtr(hwPtr, nanos);
     }
 
     /** snd_pcm_running. */
