@@ -665,17 +665,18 @@ public final class Suite {
     // The likely causes of a miss, from how each path is built; shown only when a target is missed.
     static final String WHY_HANDOFF_COPY = "A handoff between two threads pays cache-line transfers and, on "
             + "a loaded machine, scheduling for every period, where the one-thread copy stays in L1/L2: no peer "
-            + "reaches this ratio either (see the × limit column). pcmshare also takes each substream's lock on "
-            + "both sides of every period (the loopback: write, the cable's period timer, read; the mmap path: "
-            + "mmap_begin, mmap_commit, period_elapsed)";
+            + "reaches this ratio either (see the × limit column). The loopback's writes and reads run without "
+            + "the stream lock in the steady state, but its cable timer reports each period to both ends under "
+            + "their locks, and the avail and delay polls take a lock they find free";
     static final String WHY_LOOPBACK_COPY = "The loopback path copies each period three times (into the playback "
             + "ring, across the cable, out of the capture ring; see the × three copies column) and runs the "
             + "core's pointer updates, the cable's period timer and its re-arming on the clock for every period, "
             + "where the limit is one copy";
     static final String WHY_HANDOFF_PEER = "The peers publish one lock-free sequence per period; pcmshare keeps "
-            + "ALSA's pointer model, hw_ptr and appl_ptr updated under the stream lock with the xrun check each "
-            + "time, so producer and consumer contend for one lock; a contended lock parks a thread (B/op above 0 "
-            + "is AQS queue nodes)";
+            + "ALSA's pointer model: the application side publishes appl_ptr lock-free on the control page (mmap "
+            + "commit, read, write), but every period still runs snd_pcm_update_hw_ptr0 under the stream and "
+            + "group locks (the driver's pointer, the xrun check, wake-ups), for both ends of a loopback cable, "
+            + "on the thread that moves the clock";
     static final String WHY_WAKE = "A fence wake goes through the fence's lock and callback list before the "
             + "unpark; on a loaded machine the unpark-to-run delay of the scheduler dominates both sides";
     static final String WHY_DUP = "The dup adds a permission bit test and a registration so that revoke can wake "

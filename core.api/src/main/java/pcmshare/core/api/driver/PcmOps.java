@@ -62,6 +62,18 @@ public interface PcmOps {
     long pointer();
 
     /**
+     * appl_ptr moved (the kernel's ack op, called from pcm_lib_apply_appl_ptr):
+     * the application wrote or read frames, committed an mmap area, or moved
+     * appl_ptr by rewind or forward; {@link PcmRuntime#applPtr()} says where it
+     * is now. Called with the stream lock held, like {@link #pointer()}; must not
+     * block. Without {@link pcmshare.core.api.pcm.PcmCapability#SYNC_APPLPTR} a
+     * running mmap application moves appl_ptr without the lock and without this
+     * call: the driver reads it when it needs it. Default: nothing.
+     */
+    default void ack() {
+    }
+
+    /**
      * Frames the hardware holds beyond the position {@link #pointer()} reports
      * (the kernel's runtime->delay: a FIFO, a codec's pipeline): played frames
      * not yet heard, or captured frames not yet in the buffer. The core adds it

@@ -10,7 +10,7 @@
  * package's value types and the clock.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package pcmshare.core.api.driver;
 
 import org.osgi.annotation.bundle.Export;

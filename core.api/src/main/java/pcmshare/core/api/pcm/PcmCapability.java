@@ -9,5 +9,11 @@ public enum PcmCapability {
     /** The driver reads and writes the ring buffer memory directly, with no copy or sync step. */
     COHERENT_BUFFER,
     /** The driver wants a DRAIN trigger when playback starts draining (SNDRV_PCM_INFO_DRAIN_TRIGGER). */
-    DRAIN_TRIGGER
+    DRAIN_TRIGGER,
+    /**
+     * The driver must hear of every appl_ptr move at once (SNDRV_PCM_INFO_SYNC_APPLPTR): the core
+     * moves appl_ptr under the stream lock and calls {@code PcmOps.ack()} each time, rather than
+     * letting the mmap path store it lock-free for the next period to read.
+     */
+    SYNC_APPLPTR
 }

@@ -18,6 +18,16 @@ final class ApplPtr {
     private ApplPtr() {
     }
 
+    /**
+     * pcm_lib.c pcm_lib_apply_appl_ptr: the application side moved appl_ptr,
+     * under the stream lock; the driver hears of it (its ack). The lock-free
+     * mmap commit ({@link MmapSteadyState#commit}) is the one move without it.
+     */
+    static void apply(Substream s, long appl) {
+        s.pages.publishApplPtr(appl);
+        s.ops.ack();
+    }
+
     /** pcm_native.c do_pcm_hwsync. */
     static void doHwsync(Substream s, String op) {
         switch (s.state) {
@@ -43,11 +53,22 @@ final class ApplPtr {
     }
 
     private static ErrnoException stoppedBySync(Substream s, String op) {
-        return s.refuse(EPIPE, op, s.hwPtr, s.state == XRUN ? (s.playback ? "underrun" : "overrun") : "drained");
+        return s.refuse(EPIPE, op, s.ptrs.hwPtr,
+                s.state == XRUN ? (s.playback ? "underrun" : "overrun") : "drained");
     }
 
+    /**
+     * hwsync never queues behind another holder of the stream lock in the
+     * steady state: a holder is moving the positions itself (a period
+     * elapsing), and the pages already say where they are.
+     */
     static void hwsync(Substream s) {
-        s.lockStream();
+        if (!s.lock.tryLock()) {
+            if (MmapSteadyState.publishedAvail(s) >= 0) {
+                return;
+            }
+            s.lockStream();
+        }
         try {
             s.checkUsable("hwsync");
             doHwsync(s, "hwsync");
@@ -73,21 +94,32 @@ final class ApplPtr {
                 return 0;
             }
             long moved = Math.min(frames, room);
-            long appl = s.applPtr + (ahead ? moved : -moved);
+            long appl = s.pages.applPtr() + (ahead ? moved : -moved);
             if (appl < 0) {
                 appl += s.boundary;
             } else if (appl >= s.boundary) {
                 appl -= s.boundary;
             }
-            s.applPtr = appl;
+            apply(s, appl);
             return moved;
         } finally {
             s.lock.unlock();
         }
     }
 
+    /**
+     * snd_pcm_avail: hwsync, then avail. When another thread holds the stream
+     * lock in the steady state, the avail the pages say (alsa-lib's
+     * snd_pcm_avail_update) rather than a wait for the lock.
+     */
     static long avail(Substream s) {
-        s.lockStream();
+        if (!s.lock.tryLock()) {
+            long published = MmapSteadyState.publishedAvail(s);
+            if (published >= 0) {
+                return published;
+            }
+            s.lockStream();
+        }
         try {
             s.checkUsable("avail");
             if (!(s.state == DRAINING && !s.playback)) {

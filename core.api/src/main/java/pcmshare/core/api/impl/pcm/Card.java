@@ -107,11 +107,14 @@ final class Card {
         try {
             ops = driver.open(s.runtime());
         } catch (ErrnoException e) {
+            s.pages.release();
             throw e;
         } catch (RuntimeException e) {
+            s.pages.release();
             throw new ErrnoException(EIO, "open", null, id, "driver failed to open: " + e, e);
         }
         if (ops == null) {
+            s.pages.release();
             throw new ErrnoException(EIO, "open", null, id, "driver returned no ops");
         }
         s.attach(ops);

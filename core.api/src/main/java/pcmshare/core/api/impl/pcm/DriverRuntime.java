@@ -81,7 +81,7 @@ final class DriverRuntime extends LinkView implements PcmRuntime {
 
     @Override
     public long applPtr() {
-        return s.applPtr;
+        return s.pages.applPtr();
     }
 
     @Override
@@ -130,7 +130,7 @@ final class DriverRuntime extends LinkView implements PcmRuntime {
     private static void firePeriodElapsed(Substream s) {
         ListenerSlot[] ls = s.periodListeners;
         for (int i = 0; i < ls.length; i++) {
-            ls[i].post(ListenerSlot.PERIOD, s.hwPtr);
+            ls[i].post(ListenerSlot.PERIOD, s.ptrs.hwPtr);
         }
     }
 

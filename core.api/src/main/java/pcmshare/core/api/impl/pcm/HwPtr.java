@@ -22,7 +22,7 @@ final class HwPtr {
     }
 
     static long playbackAvail(Substream s) {
-        long avail = s.hwPtr + s.bufferSize - s.applPtr;
+        long avail = s.ptrs.hwPtr + s.bufferSize - s.pages.applPtr();
         if (avail < 0) {
             avail += s.boundary;
         } else if (avail >= s.boundary) {
@@ -32,7 +32,7 @@ final class HwPtr {
     }
 
     static long captureAvail(Substream s) {
-        long avail = s.hwPtr - s.applPtr;
+        long avail = s.ptrs.hwPtr - s.pages.applPtr();
         if (avail < 0) {
             avail += s.boundary;
         }
@@ -79,7 +79,7 @@ final class HwPtr {
      * Returns -1 when the stream stopped (xrun or drained). Allocates nothing.
      */
     static int update(Substream s, boolean inInterrupt) {
-        long oldHwPtr = s.hwPtr;
+        long oldHwPtr = s.ptrs.hwPtr;
         long pos = s.ops.pointer();
         long now = s.clock.nanoTime();
         if (pos == PcmOps.POINTER_XRUN) {
@@ -90,13 +90,13 @@ final class HwPtr {
             // pcm_lib.c: "invalid position", taken as 0
             pos = 0;
         }
-        long hwBase = s.hwPtrBase;
+        long hwBase = s.ptrs.hwPtrBase;
         long newHwPtr = hwBase + pos;
         boolean baseMoved = false;
         if (inInterrupt) {
             // one period was processed; a pointer short of that after half a buffer's time means a whole buffer went by
-            long expected = s.hwPtrInterrupt + s.periodSize;
-            if (expected > newHwPtr && now - s.hwPtrTime > s.bufferNanos / 2 + INTERRUPT_SLACK_NANOS) {
+            long expected = s.ptrs.hwPtrInterrupt + s.periodSize;
+            if (expected > newHwPtr && now - s.ptrs.hwPtrTime > s.bufferNanos / 2 + INTERRUPT_SLACK_NANOS) {
                 hwBase += s.bufferSize;
                 if (hwBase >= s.boundary) {
                     hwBase = 0;
@@ -120,35 +120,35 @@ final class HwPtr {
             // pcm_lib.c "Unexpected hw_ptr": ignored
             return 0;
         }
-        if (s.hwPtr == newHwPtr) {
-            s.hwPtrTime = now;
+        if (s.ptrs.hwPtr == newHwPtr) {
+            s.ptrs.hwPtrTime = now;
             return 0;
         }
         if (s.playback && s.silenceSize > 0) {
             PlaybackSilence.fill(s, newHwPtr);
         }
         if (inInterrupt) {
-            long d = newHwPtr - s.hwPtrInterrupt;
+            long d = newHwPtr - s.ptrs.hwPtrInterrupt;
             if (d < 0) {
                 d += s.boundary;
             }
             d -= d % s.periodSize;
-            s.hwPtrInterrupt += d;
-            if (s.hwPtrInterrupt >= s.boundary) {
-                s.hwPtrInterrupt -= s.boundary;
+            s.ptrs.hwPtrInterrupt += d;
+            if (s.ptrs.hwPtrInterrupt >= s.boundary) {
+                s.ptrs.hwPtrInterrupt -= s.boundary;
             }
         }
-        s.hwPtrBase = hwBase;
-        s.hwPtr = newHwPtr;
-        s.hwPtrTime = now;
+        s.ptrs.hwPtrBase = hwBase;
+        s.ptrs.hwPtrTime = now;
+        s.publishHwPtr(newHwPtr, now);
         return updateState(s);
     }
 
     /** snd_pcm_update_state: xrun at stop_threshold, drain done at an empty buffer, wake-ups. */
     static int updateState(Substream s) {
         long avail = avail(s);
-        if (avail > s.availMax) {
-            s.availMax = avail;
+        if (avail > s.ptrs.availMax) {
+            s.ptrs.availMax = avail;
         }
         if (s.state == DRAINING) {
             if (avail >= s.bufferSize) {
@@ -161,7 +161,7 @@ final class HwPtr {
             xrun(s);
             return -1;
         }
-        long threshold = s.twake > 0 ? Math.min(s.twake, s.availMin) : s.availMin;
+        long threshold = s.twake > 0 ? Math.min(s.twake, s.pages.availMin()) : s.pages.availMin();
         if (avail >= threshold) {
             Waits.wakeAll(s);
         }

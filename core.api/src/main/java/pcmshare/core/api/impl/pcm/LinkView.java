@@ -61,7 +61,7 @@ class LinkView implements SubstreamView {
 
     @Override
     public long hwPtr() {
-        return s.hwPtr;
+        return s.pages.hwPtr();
     }
 
     @Override

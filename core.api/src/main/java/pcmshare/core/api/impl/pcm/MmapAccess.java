@@ -81,7 +81,19 @@ final class MmapAccess {
         Transfer.accessibleState(s, op);
     }
 
+    /**
+     * alsa-lib's snd_pcm_mmap_begin: in the steady state (RUNNING, the
+     * published positions leave room for what is asked) it reads hw_ptr and
+     * appl_ptr from the position pages without the stream lock, as alsa-lib
+     * reads the mapped status page. Otherwise it synchronises with the driver
+     * under the lock first, as a hwsync would.
+     */
     static MmapArea begin(Substream s, long frames) {
+        MmapArea area = MmapSteadyState.begin(s, frames);
+        return area != null ? area : beginLocked(s, frames);
+    }
+
+    private static MmapArea beginLocked(Substream s, long frames) {
         s.lockStream();
         try {
             checkAccess(s, "mmap_begin");
@@ -92,34 +104,45 @@ final class MmapAccess {
                 HwPtr.update(s, false);
                 Transfer.accessibleState(s, "mmap_begin");
             }
-            long applOfs = s.applPtr % s.bufferSize;
+            long applOfs = s.pages.applPtr() % s.bufferSize;
             long n = Math.min(Math.min(frames, HwPtr.avail(s)), s.bufferSize - applOfs);
-            return new MmapArea(s.buffer, applOfs, n, s.hw.access(), s.channels, s.sampleBytes, s.bufferSize);
+            return MmapSteadyState.area(s, applOfs, n);
         } finally {
             s.lock.unlock();
         }
     }
 
+    /**
+     * alsa-lib's snd_pcm_mmap_commit: in the steady state a compare-and-set of
+     * appl_ptr on the control page, as alsa-lib stores it in the mapped control
+     * page; the core reads it when the next period elapses. A driver that must
+     * hear of every move (SYNC_APPLPTR) gets it under the lock, with its ack.
+     */
     static long commit(Substream s, long offset, long frames) {
+        return MmapSteadyState.commit(s, offset, frames) ? frames : commitLocked(s, offset, frames);
+    }
+
+    private static long commitLocked(Substream s, long offset, long frames) {
         s.lockStream();
         try {
             checkAccess(s, "mmap_commit");
             if (frames < 0) {
                 throw s.refuse(EINVAL, "mmap_commit", frames, "negative frame count");
             }
+            long applPtr = s.pages.applPtr();
             // alsa-lib snd_pcm_mmap_commit: a commit that does not match begin is EPIPE
-            if (offset != s.applPtr % s.bufferSize) {
+            if (offset != applPtr % s.bufferSize) {
                 throw s.refuse(EPIPE, "mmap_commit", offset,
-                        "offset is not the application pointer " + s.applPtr % s.bufferSize);
+                        "offset is not the application pointer " + applPtr % s.bufferSize);
             }
             if (frames > HwPtr.avail(s)) {
                 throw s.refuse(EPIPE, "mmap_commit", frames, "more frames than available " + HwPtr.avail(s));
             }
-            long appl = s.applPtr + frames;
+            long appl = applPtr + frames;
             if (appl >= s.boundary) {
                 appl -= s.boundary;
             }
-            s.applPtr = appl;
+            ApplPtr.apply(s, appl);
             if (s.state == RUNNING) {
                 HwPtr.update(s, false);
             }

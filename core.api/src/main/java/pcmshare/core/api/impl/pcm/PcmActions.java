@@ -121,8 +121,8 @@ final class PcmActions {
 
     static void postStart(Substream s, PcmState target, long ts) {
         s.triggerTimestamp = ts;
-        s.hwPtrTime = s.clock.nanoTime();
-        s.state = target;
+        s.ptrs.hwPtrTime = s.clock.nanoTime();
+        s.setState(target);
         if (s.playback && s.silenceSize > 0) {
             PlaybackSilence.fill(s, -1);
         }
@@ -164,7 +164,7 @@ final class PcmActions {
             if (target == XRUN) {
                 s.xrunCount++;
             }
-            s.state = target;
+            s.setState(target);
             DriverRuntime.firePeriodStopped(s);
         }
         Waits.wakeAll(s);
@@ -204,11 +204,11 @@ final class PcmActions {
         public void post(Substream s, PcmState target, long ts) {
             s.triggerTimestamp = ts;
             if (target == PAUSED) {
-                s.state = PAUSED;
+                s.setState(PAUSED);
                 Waits.wakeAll(s);
             } else {
-                s.state = RUNNING;
-                s.hwPtrTime = s.clock.nanoTime();
+                s.setState(RUNNING);
+                s.ptrs.hwPtrTime = s.clock.nanoTime();
             }
         }
     };
@@ -239,7 +239,8 @@ final class PcmActions {
         public void post(Substream s, PcmState arg, long ts) {
             s.triggerTimestamp = ts;
             s.suspendedState = s.state;
-            s.state = SUSPENDED;
+            s.pages.publishSuspendedState(s.state);
+            s.setState(SUSPENDED);
             Waits.wakeAll(s);
         }
     };
@@ -276,8 +277,8 @@ final class PcmActions {
         @Override
         public void post(Substream s, PcmState arg, long ts) {
             s.triggerTimestamp = ts;
-            s.state = s.suspendedState;
-            s.hwPtrTime = s.clock.nanoTime();
+            s.setState(s.suspendedState);
+            s.ptrs.hwPtrTime = s.clock.nanoTime();
         }
     };
 
@@ -298,7 +299,7 @@ final class PcmActions {
 
         @Override
         public void post(Substream s, PcmState arg, long ts) {
-            s.applPtr = s.hwPtr;
+            s.pages.publishApplPtr(s.ptrs.hwPtr);
             if (s.playback && s.silenceSize > 0) {
                 PlaybackSilence.fill(s, -1);
             }
@@ -308,13 +309,13 @@ final class PcmActions {
     /** snd_pcm_do_reset with the default RESET ioctl (snd_pcm_lib_ioctl_reset). */
     private static void doReset(Substream s) {
         if (s.running() && HwPtr.update(s, false) >= 0) {
-            s.hwPtr = s.hwPtr % s.bufferSize;
+            s.publishHwPtr(s.ptrs.hwPtr % s.bufferSize);
         } else {
-            s.hwPtr = 0;
+            s.publishHwPtr(0);
         }
-        s.hwPtrBase = 0;
-        s.hwPtrInterrupt = s.hwPtr - s.hwPtr % s.periodSize;
-        s.silenceStart = s.hwPtr;
+        s.ptrs.hwPtrBase = 0;
+        s.ptrs.hwPtrInterrupt = s.ptrs.hwPtr - s.ptrs.hwPtr % s.periodSize;
+        s.silenceStart = s.ptrs.hwPtr;
         s.silenceFilled = 0;
     }
 
@@ -337,8 +338,8 @@ final class PcmActions {
 
         @Override
         public void post(Substream s, PcmState arg, long ts) {
-            s.applPtr = s.hwPtr;
-            s.state = PREPARED;
+            s.pages.publishApplPtr(s.ptrs.hwPtr);
+            s.setState(PREPARED);
         }
     };
 

@@ -57,11 +57,11 @@ final class PcmDrain {
                         PcmActions.trigger(s, Trigger.START);
                         PcmActions.postStart(s, DRAINING, s.clock.nanoTime());
                     } else {
-                        s.state = SETUP;
+                        s.setState(SETUP);
                     }
                 }
-                case RUNNING -> s.state = DRAINING;
-                case XRUN -> s.state = SETUP;
+                case RUNNING -> s.setState(DRAINING);
+                case XRUN -> s.setState(SETUP);
                 default -> {
                 }
             }

@@ -9,6 +9,7 @@ import static pcmshare.core.api.pcm.PcmState.SETUP;
 import pcmshare.core.api.memory.SharedMemory;
 import pcmshare.core.api.pcm.HwConstraints;
 import pcmshare.core.api.pcm.HwParams;
+import pcmshare.core.api.pcm.MmapArea;
 import pcmshare.core.api.pcm.Range;
 import pcmshare.core.api.pcm.SwParams;
 import pcmshare.core.api.pcm.hw.HwSpace;
@@ -20,6 +21,9 @@ import pcmshare.core.api.pcm.hw.HwSpace;
  * and the default software parameters.
  */
 final class PcmParams {
+    /** Periods per buffer up to which {@link MmapSteadyState#area} keeps one record per period offset. */
+    private static final long MAX_CACHED_AREAS = 1024;
+
     private PcmParams() {
     }
 
@@ -36,6 +40,8 @@ final class PcmParams {
                 default -> throw s.refuse(EBADFD, "hw_params", null, "only in OPEN, SETUP or PREPARED");
             }
             SharedMemory memory;
+            // a write begun lock-free before the stream stopped finishes its copy before the ring changes
+            s.pages.awaitBufferIdle();
             try {
                 validate(s, p);
                 long bytes = p.bufferBytes();
@@ -60,12 +66,12 @@ final class PcmParams {
                 throw s.driverFailure("hw_params", e);
             }
             // snd_pcm_hw_params: the default software parameters
-            s.availMin = s.periodSize;
+            s.pages.publishAvailMin(s.periodSize);
             s.startThreshold = 1;
             s.stopThreshold = s.bufferSize;
             s.silenceThreshold = 0;
             s.silenceSize = 0;
-            s.state = SETUP;
+            s.setState(SETUP);
             return p;
         } finally {
             s.lock.unlock();
@@ -79,7 +85,7 @@ final class PcmParams {
      * had no setup has nothing for the driver to free.
      */
     private static void failed(Substream s, boolean driverHasSetup) {
-        s.state = OPEN;
+        s.setState(OPEN);
         if (driverHasSetup) {
             try {
                 s.ops.hwFree();
@@ -128,14 +134,18 @@ final class PcmParams {
         s.channels = p.channels();
         s.bufferNanos = p.framesToNanos(s.bufferSize);
         s.boundary = boundary(s.bufferSize, s.pointerLimit);
-        s.hwPtr = 0;
-        s.applPtr = 0;
-        s.hwPtrBase = 0;
-        s.hwPtrInterrupt = 0;
+        s.publishHwPtr(0);
+        s.pages.publishApplPtr(0);
+        long periods = s.bufferSize / s.periodSize;
+        s.mmapAreas = periods <= MAX_CACHED_AREAS ? new MmapArea[2 * (int) periods] : null;
+        s.ptrs.hwPtrBase = 0;
+        s.ptrs.hwPtrInterrupt = 0;
     }
 
     static void uninstall(Substream s) {
+        s.pages.awaitBufferIdle();
         s.hw = null;
+        s.mmapAreas = null;
         releaseBuffer(s);
         PlaybackSilence.release(s);
     }
@@ -177,7 +187,7 @@ final class PcmParams {
                 s.ops.hwFree();
             } finally {
                 uninstall(s);
-                s.state = OPEN;
+                s.setState(OPEN);
             }
         } finally {
             s.lock.unlock();
@@ -212,7 +222,7 @@ final class PcmParams {
                             "silence_threshold above buffer_size " + s.bufferSize);
                 }
             }
-            s.availMin = p.availMin();
+            s.pages.publishAvailMin(p.availMin());
             s.startThreshold = p.startThreshold();
             s.stopThreshold = p.stopThreshold();
             s.silenceThreshold = p.silenceThreshold();
@@ -232,7 +242,7 @@ final class PcmParams {
     }
 
     static SwParams currentSwParams(Substream s) {
-        return new SwParams(s.availMin, s.startThreshold, s.stopThreshold, s.silenceThreshold, s.silenceSize,
+        return new SwParams(s.pages.availMin(), s.startThreshold, s.stopThreshold, s.silenceThreshold, s.silenceSize,
                 s.boundary);
     }
 }

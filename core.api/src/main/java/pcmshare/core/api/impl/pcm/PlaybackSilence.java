@@ -25,9 +25,9 @@ final class PlaybackSilence {
     static void fill(Substream s, long newHwPtr) {
         long frames;
         if (s.silenceSize < s.boundary) {
-            long appl = s.applPtr;
+            long appl = s.pages.applPtr();
             moveSilenceStart(s, s.silenceStart, appl);
-            long hw = newHwPtr < 0 ? s.hwPtr : newHwPtr;
+            long hw = newHwPtr < 0 ? s.ptrs.hwPtr : newHwPtr;
             long noiseDist = appl - hw;
             if (noiseDist < 0) {
                 noiseDist += s.boundary;
@@ -42,9 +42,9 @@ final class PlaybackSilence {
             }
         } else {
             // free-running mode (dmix): appl_ptr may not move at all
-            long hw = s.hwPtr;
+            long hw = s.ptrs.hwPtr;
             if (newHwPtr < 0) {
-                long avail = s.applPtr - hw;
+                long avail = s.pages.applPtr() - hw;
                 if (avail < 0) {
                     avail += s.boundary;
                 }

@@ -81,13 +81,15 @@ final class Release {
             } finally {
                 s.closed = true;
                 if (s.state != DISCONNECTED) {
-                    s.state = OPEN;
+                    s.setState(OPEN);
                 }
                 Waits.wakeAll(s);
                 s.lock.unlock();
             }
         } finally {
             s.card.release(s);
+            // the lock-free paths check closing first; a reader racing this sees a closed segment, never freed memory
+            s.pages.release();
             // listeners registered on the substream itself hear what the close said, then their thread ends
             s.directListeners.retireAll(null, false);
         }
@@ -187,7 +189,7 @@ final class Release {
         if (m.state == DISCONNECTED) {
             return;
         }
-        m.state = DISCONNECTED;
+        m.setState(DISCONNECTED);
         m.triggerTimestamp = ts;
         DriverRuntime.firePeriodStopped(m);
     }

@@ -34,10 +34,10 @@ final class StatusReport {
             boolean hasBuffer = s.hw != null;
             long avail = hasBuffer ? HwPtr.avail(s) : 0;
             long delay = hasBuffer && s.running() ? HwPtr.calcDelay(s) : 0;
-            long max = s.availMax;
-            s.availMax = 0;
-            return new PcmStatus(s.state, s.suspendedState, s.triggerTimestamp, now, s.hwPtr, s.applPtr, avail, max,
-                    delay, s.xrunCount);
+            long max = s.ptrs.availMax;
+            s.ptrs.availMax = 0;
+            return new PcmStatus(s.state, s.suspendedState, s.triggerTimestamp, now, s.ptrs.hwPtr,
+                    s.pages.applPtr(), avail, max, delay, s.xrunCount);
         } finally {
             s.lock.unlock();
         }
@@ -66,8 +66,8 @@ final class StatusReport {
                 boolean hasBuffer = s.hw != null;
                 long avail = hasBuffer ? HwPtr.avail(s) : 0;
                 long delay = hasBuffer && s.running() ? HwPtr.calcDelay(s) : 0;
-                st = new PcmStatus(s.state, s.suspendedState, s.triggerTimestamp, now, s.hwPtr, s.applPtr, avail,
-                        s.availMax, delay, s.xrunCount);
+                st = new PcmStatus(s.state, s.suspendedState, s.triggerTimestamp, now, s.ptrs.hwPtr,
+                        s.pages.applPtr(), avail, s.ptrs.availMax, delay, s.xrunCount);
             }
             return new SubstreamInfo(s.cardId(), s.device(), s.direction, s.subdevice(), s.holder, s.handles, s.hw, st,
                     linked);

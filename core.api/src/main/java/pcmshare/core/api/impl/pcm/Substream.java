@@ -22,6 +22,7 @@ import pcmshare.core.api.pcm.Direction;
 import pcmshare.core.api.pcm.HwConstraints;
 import pcmshare.core.api.pcm.HwParams;
 import pcmshare.core.api.pcm.MmapArea;
+import pcmshare.core.api.pcm.PcmCapability;
 import pcmshare.core.api.pcm.PcmMapping;
 import pcmshare.core.api.pcm.PcmState;
 import pcmshare.core.api.pcm.PcmStatus;
@@ -43,9 +44,12 @@ import pcmshare.core.api.pcm.hw.HwSpace;
  * {@link MmapAccess}, {@link ApplPtr} (hwsync, rewind, forward, avail, delay),
  * {@link Waits}, {@link LinkGroups}, {@link StatusReport}, {@link Release}
  * (close, disconnect) and {@link DriverRuntime} (what the driver calls).
- * Everything runs under {@link #lock}, the stream lock; the driver's trigger and
- * pointer are called with it held, as the kernel calls them under the stream
- * spinlock.
+ * Everything runs under {@link #lock}, the stream lock, but the steady state of
+ * a RUNNING stream: mmap begin and commit ({@link MmapSteadyState}) and read and
+ * write ({@link TransferSteadyState}) work on the positions in
+ * {@link PositionPages}, as alsa-lib works on the kernel's mapped status and
+ * control pages. The driver's trigger and pointer are called with the lock held,
+ * as the kernel calls them under the stream spinlock.
  *
  * <p>Where this differs from the kernel, on purpose: a draining capture may be
  * read (the kernel's own transfer loop expects it, but its entry check refuses
@@ -72,6 +76,8 @@ final class Substream implements PcmSubstream {
     final MemoryAllocator allocator;
     final long pointerLimit;
     final boolean playback;
+    /** The driver asked to hear of every appl_ptr move (SNDRV_PCM_INFO_SYNC_APPLPTR): no lock-free commit. */
+    final boolean syncApplPtr;
 
     final ReentrantLock lock = new ReentrantLock();
     /**
@@ -119,26 +125,30 @@ final class Substream implements PcmSubstream {
     int channels;
     long bufferNanos;
 
-    volatile long hwPtr;
-    volatile long applPtr;
-    long hwPtrBase;
-    long hwPtrInterrupt;
-    long hwPtrTime;
+    /**
+     * state, hw_ptr, appl_ptr and avail_min, in shared memory as the kernel's
+     * mmap status and control pages: read there without the stream lock by the
+     * mmap path ({@link MmapAccess}), written by the core under it.
+     */
+    final PositionPages pages;
+    /** hw_ptr, its base and interrupt positions, the update time, avail_max: the period path's own writes. */
+    final HwPtrState ptrs = new HwPtrState();
 
-    long availMin;
     long startThreshold;
-    long stopThreshold;
+    /** Volatile: sw_params may change it while the lock-free mmap path reads it. */
+    volatile long stopThreshold;
     long silenceThreshold;
     long silenceSize;
     long silenceStart;
     long silenceFilled;
 
     long triggerTimestamp;
-    long availMax;
     long xrunCount;
     long twake;
     int waiters;
     int mmapCount;
+    /** {@link MmapSteadyState#area}'s records, one per period offset; replaced at hw_params. */
+    MmapArea[] mmapAreas;
     /** Who opened it, for listings. */
     volatile String holder = "";
     /** Handles on this substream ({@link SubstreamHandle}); the last one to close closes it. */
@@ -161,7 +171,10 @@ final class Substream implements PcmSubstream {
         this.allocator = allocator;
         this.pointerLimit = pointerLimit;
         this.playback = direction == Direction.PLAYBACK;
+        this.syncApplPtr = constraints.has(PcmCapability.SYNC_APPLPTR);
         this.nonBlocking = nonBlocking;
+        this.pages = new PositionPages(allocator, "pcm-" + card.id() + "-" + device + (playback ? "p" : "c")
+                + subdevice + "-positions");
         this.group = new SubstreamGroup(this);
         this.waitTimer = clock.newTimer(() -> Waits.wakeFromTimer(this));
         this.directListeners = new ListenerDispatch(this, "substream");
@@ -272,6 +285,24 @@ final class Substream implements PcmSubstream {
         SubstreamGroup g = group;
         lock.unlock();
         g.lock.unlock();
+    }
+
+    /** Every state change: the field, and the status page for readers without the lock. Under the stream lock. */
+    void setState(PcmState next) {
+        state = next;
+        pages.publishState(next);
+    }
+
+    /** hw_ptr moved (under the stream lock): the core's copy, then the status page with a release store. */
+    void publishHwPtr(long hwPtr) {
+        ptrs.hwPtr = hwPtr;
+        pages.publishHwPtr(hwPtr);
+    }
+
+    /** As {@link #publishHwPtr(long)}, with the time of the update for the status page's tstamp. */
+    void publishHwPtr(long hwPtr, long nanos) {
+        ptrs.hwPtr = hwPtr;
+        pages.publishHwPtr(hwPtr, nanos);
     }
 
     /** snd_pcm_running. */

@@ -21,7 +21,8 @@ import pcmshare.core.api.pcm.Access;
  * Read and write, as pcm_lib.c's __snd_pcm_lib_xfer with pcm_accessible_state,
  * the interleaved and non-interleaved copies (interleaved_copy,
  * noninterleaved_copy, fill_silence for a null source) and the start at
- * start_threshold.
+ * start_threshold. The steady state runs without the lock:
+ * {@link TransferSteadyState}.
  */
 final class Transfer {
     private Transfer() {
@@ -52,6 +53,11 @@ final class Transfer {
     /** pcm_lib.c __snd_pcm_lib_xfer. */
     static long xfer(Substream s, MemorySegment data, MemorySegment[] channelData, long size, boolean interleaved,
             String op, boolean nonBlocking) {
+        // the steady state copies without the lock (TransferSteadyState); anything else is decided under it
+        long done = TransferSteadyState.xfer(s, data, channelData, size, interleaved, "write".equals(op));
+        if (done >= 0) {
+            return done;
+        }
         // a transfer may start the group in its middle: the group lock first, never dropped under it
         s.lockWithGroup();
         try {
@@ -75,7 +81,7 @@ final class Transfer {
                 return 0;
             }
             accessibleState(s, op);
-            s.twake = s.availMin;
+            s.twake = s.pages.availMin();
             long xfer = 0;
             try {
                 if (s.state == RUNNING) {
@@ -98,25 +104,31 @@ final class Transfer {
                         if (nonBlocking) {
                             throw s.refuse(EAGAIN, op, size, "no room now (non-blocking)");
                         }
-                        s.twake = Math.min(size, s.availMin);
+                        s.twake = Math.min(size, s.pages.availMin());
                         avail = Waits.waitForAvail(s, op);
                         if (avail == 0) {
                             continue; // capture draining
                         }
                     }
                     long frames = Math.min(size, avail);
-                    long appl = s.applPtr;
+                    long appl = s.pages.applPtr();
                     long applOfs = appl % s.bufferSize;
                     long cont = s.bufferSize - applOfs;
                     if (frames > cont) {
                         frames = cont;
                     }
-                    copy(s, data, channelData, interleaved, applOfs, offset, frames);
+                    // one copier at a time, the lock-free one included
+                    s.pages.claimBuffer();
+                    try {
+                        copy(s, data, channelData, interleaved, applOfs, offset, frames);
+                    } finally {
+                        s.pages.releaseBuffer();
+                    }
                     appl += frames;
                     if (appl >= s.boundary) {
                         appl -= s.boundary;
                     }
-                    s.applPtr = appl;
+                    ApplPtr.apply(s, appl);
                     offset += frames;
                     size -= frames;
                     xfer += frames;
@@ -177,7 +189,7 @@ final class Transfer {
         }
     }
 
-    private static void copy(Substream s, MemorySegment data, MemorySegment[] channelData, boolean interleaved,
+    static void copy(Substream s, MemorySegment data, MemorySegment[] channelData, boolean interleaved,
             long hwOfs, long off, long frames) {
         if (interleaved) {
             if (data == null) {

@@ -228,7 +228,7 @@ final class Waits {
                     HwPtr.update(s, false);
                     Transfer.accessibleState(s, "wait");
                 }
-                if (HwPtr.avail(s) >= s.availMin) {
+                if (HwPtr.avail(s) >= s.pages.availMin()) {
                     return true;
                 }
                 if (s.state == DRAINING) {
@@ -237,7 +237,7 @@ final class Waits {
                 if (deadline == Long.MAX_VALUE) {
                     awaitForever(s, "wait");
                 } else if (!awaitUntil(s, deadline, "wait")) {
-                    return HwPtr.avail(s) >= s.availMin;
+                    return HwPtr.avail(s) >= s.pages.availMin();
                 }
             }
         } finally {

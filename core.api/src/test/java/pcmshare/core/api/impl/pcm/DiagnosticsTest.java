@@ -36,8 +36,10 @@ class DiagnosticsTest {
         PcmDiagnostics busy = rig.engine.diagnostics();
         assertThat(busy.openSubstreams()).isEqualTo(2);
         assertThat(busy.openHandles()).isEqualTo(3);
-        assertThat(busy.liveBuffers()).isEqualTo(base.liveBuffers() + 1);
-        assertThat(busy.liveBufferBytes()).isEqualTo(base.liveBufferBytes() + STD.bufferBytes());
+        // one ring buffer, and each open substream's position pages (status and control, PositionPages)
+        assertThat(busy.liveBuffers()).isEqualTo(base.liveBuffers() + 1 + 2);
+        assertThat(busy.liveBufferBytes())
+                .isEqualTo(base.liveBufferBytes() + STD.bufferBytes() + 2 * PositionPages.BYTES);
 
         // a holder of the buffer keeps it live past the close of every handle
         SharedMemory held = SubstreamHandle.substreamOf(p).runtime().bufferMemory().retain();
