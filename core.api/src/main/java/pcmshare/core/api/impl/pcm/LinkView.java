@@ -61,7 +61,11 @@ class LinkView implements SubstreamView {
 
     @Override
     public long hwPtr() {
-        return s.pages.hwPtr();
+        try {
+            return s.pages.hwPtr();
+        } catch (IllegalStateException closed) {
+            return s.ptrs.hwPtr; // the substream closed under the caller: its last position, never an exception
+        }
     }
 
     @Override

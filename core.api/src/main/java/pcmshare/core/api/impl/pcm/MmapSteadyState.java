@@ -1,5 +1,7 @@
 package pcmshare.core.api.impl.pcm;
 
+import java.lang.foreign.MemorySegment;
+
 import static pcmshare.core.api.pcm.PcmState.RUNNING;
 
 import pcmshare.core.api.pcm.HwParams;
@@ -29,13 +31,26 @@ final class MmapSteadyState {
     private MmapSteadyState() {
     }
 
-    /** The area, or null when the stream lock is needed. Allocates nothing once each period offset was asked once. */
+    /**
+     * The area, or null when the stream lock is needed. Allocates nothing once each period offset was asked once.
+     * A close racing this read releases the pages under it: FFM's IllegalStateException then sends the call to
+     * the locked path, which answers EBADFD as for any closed handle.
+     */
     static MmapArea begin(Substream s, long frames) {
+        try {
+            return beginUnlocked(s, frames);
+        } catch (IllegalStateException closedUnderUs) {
+            return null;
+        }
+    }
+
+    private static MmapArea beginUnlocked(Substream s, long frames) {
         if (s.state != RUNNING || s.closing || s.syncApplPtr || frames < 0) {
             return null;
         }
         HwParams hw = s.hw;
-        if (hw == null || !hw.access().isMmap()) {
+        MemorySegment buffer = s.buffer;
+        if (hw == null || buffer == null || !hw.access().isMmap()) {
             return null;
         }
         long appl = s.pages.applPtr();
@@ -50,11 +65,22 @@ final class MmapSteadyState {
             // (a period elapsing): then the answer is what alsa-lib reads in the status page, no waiting
             return null;
         }
-        return area(s, applOfs, Math.min(n, avail));
+        if (s.closing) {
+            return null; // a close began meanwhile: the locked path answers for the closed handle
+        }
+        return area(s, hw, buffer, applOfs, Math.min(n, avail));
     }
 
     /** True when the commit was made here; false when the stream lock is needed (to do it or to refuse it). */
     static boolean commit(Substream s, long offset, long frames) {
+        try {
+            return commitUnlocked(s, offset, frames);
+        } catch (IllegalStateException closedUnderUs) {
+            return false; // closed under us: the locked path says EBADFD
+        }
+    }
+
+    private static boolean commitUnlocked(Substream s, long offset, long frames) {
         if (s.state != RUNNING || s.closing || s.syncApplPtr || frames < 0) {
             return false;
         }
@@ -83,9 +109,13 @@ final class MmapSteadyState {
         if (s.state != RUNNING || s.closing || s.hw == null) {
             return -1;
         }
-        long applPtr = s.pages.applPtr();
-        long avail = avail(s, s.pages.hwPtr(), applPtr);
-        return avail < s.stopThreshold ? avail : -1;
+        try {
+            long applPtr = s.pages.applPtr();
+            long avail = avail(s, s.pages.hwPtr(), applPtr);
+            return avail < s.stopThreshold ? avail : -1;
+        } catch (IllegalStateException closedUnderUs) {
+            return -1; // closed under us: the locked path says EBADFD
+        }
     }
 
     /** snd_pcm_playback_avail / snd_pcm_capture_avail on positions read once. */
@@ -105,19 +135,24 @@ final class MmapSteadyState {
      * that the steady state allocates nothing, polling for room included.
      */
     static MmapArea area(Substream s, long offset, long frames) {
+        return area(s, s.hw, s.buffer, offset, frames);
+    }
+
+    /** As {@link #area(Substream, long, long)} on the setup read once (the lock-free path: a close may clear it). */
+    static MmapArea area(Substream s, HwParams hw, MemorySegment buffer, long offset, long frames) {
         MmapArea[] cache = s.mmapAreas;
         // two records per period offset: the one a poller gets while there is no room, and the other
         int slot = offset % s.periodSize == 0 ? 2 * (int) (offset / s.periodSize) + (frames == 0 ? 1 : 0) : -1;
         if (cache != null && slot >= 0 && slot < cache.length) {
             MmapArea a = cache[slot];
-            if (a != null && a.frames() == frames && a.buffer() == s.buffer) {
+            if (a != null && a.frames() == frames && a.buffer() == buffer) {
                 return a;
             }
-            a = new MmapArea(s.buffer, offset, frames, s.hw.access(), s.channels, s.sampleBytes, s.bufferSize);
+            a = new MmapArea(buffer, offset, frames, hw.access(), s.channels, s.sampleBytes, s.bufferSize);
             // a racing writer of the same slot only costs the other an allocation: the record is immutable
             cache[slot] = a;
             return a;
         }
-        return new MmapArea(s.buffer, offset, frames, s.hw.access(), s.channels, s.sampleBytes, s.bufferSize);
+        return new MmapArea(buffer, offset, frames, hw.access(), s.channels, s.sampleBytes, s.bufferSize);
     }
 }
