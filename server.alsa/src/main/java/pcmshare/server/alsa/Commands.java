@@ -3,9 +3,11 @@ package pcmshare.server.alsa;
 import static pcmshare.server.alsa.ControlBlock.U_FRAMES;
 
 import java.lang.foreign.MemorySegment;
+import java.util.OptionalInt;
 
 import pcmshare.core.api.errno.Errno;
 import pcmshare.core.api.errno.ErrnoException;
+import pcmshare.core.api.memory.Memfd;
 import pcmshare.core.api.pcm.HwParams;
 import pcmshare.core.api.pcm.PcmMapping;
 import pcmshare.core.api.pcm.PcmState;
@@ -145,15 +147,15 @@ final class Commands {
                     "channel out of range 0.." + (hw.channels() - 1));
         }
         PcmMapping m = session.mapping();
-        int fd = m.memory().memfd().flatMap(f -> {
-            java.util.OptionalInt n = f.fd();
-            return n.isPresent() ? java.util.Optional.of(n.getAsInt()) : java.util.Optional.empty();
-        }).orElseThrow(() -> new ErrnoException(Errno.ENOSYS, "channel_info", h.state(), m.memory().name(),
-                "the ring is not in a memfd (not Linux?): nothing another process could map"));
+        OptionalInt fd = m.memory().memfd().map(Memfd::fd).orElse(OptionalInt.empty());
+        if (fd.isEmpty()) {
+            throw new ErrnoException(Errno.ENOSYS, "channel_info", h.state(), m.memory().name(),
+                    "the ring is not in a memfd (not Linux?): nothing another process could map");
+        }
         Structs.writeChannelInfo(u, channel, hw.access().isInterleaved(), hw.channels(), hw.format().bytes() * 8,
                 hw.bufferBytes());
         ctrl.result(0);
-        return fd;
+        return fd.getAsInt();
     }
 
     /**
