@@ -302,10 +302,25 @@ public class HandoffBenchmark {
         }
 
         static final class Stream implements PcmOps {
+            private static final java.lang.invoke.VarHandle POS;
+
+            static {
+                try {
+                    POS = java.lang.invoke.MethodHandles.lookup().findVarHandle(Stream.class, "pos", long.class);
+                } catch (ReflectiveOperationException e) {
+                    throw new ExceptionInInitializerError(e);
+                }
+            }
+
             private final PcmRuntime runtime;
             private final Periods periods;
             private volatile boolean running;
-            private volatile long pos;
+            /**
+             * The DMA position: written by the hardware thread with a release store just before it
+             * reports the period (under the stream lock, which orders it for every later reader), read
+             * by the core under the stream lock; no full fence on the period path.
+             */
+            private long pos;
             /** Frames the hardware has read, modulo the boundary. */
             private long consumed;
             private MemorySegment buffer;
@@ -314,6 +329,8 @@ public class HandoffBenchmark {
             private long frameBytes;
             /** The substream's pointer boundary, set before start. */
             long boundary;
+            /** appl_ptr as last read from the control page. */
+            private long applSeen;
 
             Stream(PcmRuntime runtime, Periods periods) {
                 this.runtime = runtime;
@@ -330,7 +347,8 @@ public class HandoffBenchmark {
             @Override
             public void prepare() {
                 consumed = 0;
-                pos = 0;
+                applSeen = 0;
+                POS.setRelease(this, 0L);
             }
 
             @Override
@@ -344,7 +362,12 @@ public class HandoffBenchmark {
 
             @Override
             public long pointer() {
-                return pos;
+                return (long) POS.getAcquire(this);
+            }
+
+            private long queued(long applPtr) {
+                long queued = applPtr - consumed;
+                return queued < 0 ? queued + boundary : queued;
             }
 
             /** One period out of the ring, if the application committed one. */
@@ -352,18 +375,19 @@ public class HandoffBenchmark {
                 if (!running) {
                     return false;
                 }
-                long queued = runtime.applPtr() - consumed;
-                if (queued < 0) {
-                    queued += boundary;
-                }
-                if (queued < periodFrames) {
-                    return false;
+                if (queued(applSeen) < periodFrames) {
+                    // read appl_ptr again only when what was seen is used up, as a consumer caches the
+                    // producer's position (Agrona's head cache): one miss on its line per refill, not per poll
+                    applSeen = runtime.applPtr();
+                    if (queued(applSeen) < periodFrames) {
+                        return false;
+                    }
                 }
                 long frame = consumed % bufferSize;
                 periods.receiver.take(buffer, frame * frameBytes);
                 long next = consumed + periodFrames;
                 consumed = next >= boundary ? next - boundary : next;
-                pos = (frame + periodFrames) % bufferSize;
+                POS.setRelease(this, (frame + periodFrames) % bufferSize);
                 runtime.periodElapsed();
                 return true;
             }
@@ -387,6 +411,7 @@ public class HandoffBenchmark {
         private PcmSubstream capture;
         private MemorySegment stage;
         private long periodFrames;
+        private long bufferFrames;
         private long startNanos;
         /** Frames the consumer has let the clock run for. */
         private long clockFrames;
@@ -399,6 +424,7 @@ public class HandoffBenchmark {
             String id = engine.addCard(LoopbackHook.newCard());
             HwParams p = HwParams.of(SampleFormat.S16_LE, 2, RATE, periodBytes / 4, DEPTH);
             periodFrames = p.periodSize();
+            bufferFrames = p.bufferSize();
             stage = arena.allocate(periodBytes, 64);
             // a cable: playback device 0 substream 0 is heard on capture device 1 substream 0
             capture = engine.open(id, 1, Direction.CAPTURE, 0, true);
@@ -420,7 +446,8 @@ public class HandoffBenchmark {
         }
 
         long produce() {
-            for (int spins = 0; playback.avail() < periodFrames; spins = waitOnce(spins)) {
+            // an ALSA application's poll loop: avail_update reads the status page; the cable's timer moves it
+            for (int spins = 0; playback.availUpdate() < periodFrames; spins = waitOnce(spins)) {
                 // the cable has not taken a period yet
             }
             periods.sender.fill(stage, 0);
@@ -428,8 +455,8 @@ public class HandoffBenchmark {
         }
 
         boolean consumeOne() {
-            if (capture.avail() < periodFrames) {
-                if (playback.delay() >= periodFrames) {
+            if (capture.availUpdate() < periodFrames) {
+                if (bufferFrames - playback.availUpdate() >= periodFrames) {
                     // to the end of the next period, counted from the start so that no rounding adds up
                     clockFrames += periodFrames;
                     clock.advanceTo(startNanos + clockFrames / RATE * 1_000_000_000L

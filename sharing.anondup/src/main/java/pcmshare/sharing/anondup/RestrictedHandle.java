@@ -647,6 +647,18 @@ final class RestrictedHandle implements PcmSubstream {
     }
 
     @Override
+    public long availUpdate() {
+        begin(STATUS, "avail_update");
+        try {
+            return inner.availUpdate();
+        } catch (ErrnoException e) {
+            throw failure(e, "avail_update");
+        } finally {
+            done();
+        }
+    }
+
+    @Override
     public long delay() {
         begin(STATUS, "delay");
         try {

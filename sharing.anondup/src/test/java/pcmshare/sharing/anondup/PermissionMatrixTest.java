@@ -92,6 +92,7 @@ class PermissionMatrixTest {
         row("state()", STATUS);
         row("status()", STATUS);
         row("avail()", STATUS);
+        row("availUpdate()", STATUS);
         row("delay()", STATUS);
         row("addPeriodListener(PeriodListener)", STATUS);
         row("linkedWith()", STATUS);

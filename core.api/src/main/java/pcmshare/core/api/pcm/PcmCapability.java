@@ -15,5 +15,12 @@ public enum PcmCapability {
      * moves appl_ptr under the stream lock and calls {@code PcmOps.ack()} each time, rather than
      * letting the mmap path store it lock-free for the next period to read.
      */
-    SYNC_APPLPTR
+    SYNC_APPLPTR,
+    /**
+     * The driver's pointer moves in whole periods only, each reported with {@code periodElapsed}
+     * (SNDRV_PCM_INFO_BATCH: the hardware hands over a period at a time). Between two reports the
+     * driver would say what the status page already says, so in the steady state (RUNNING, no xrun
+     * due) hwsync and avail read the page without the stream lock and without calling the driver.
+     */
+    BATCH
 }

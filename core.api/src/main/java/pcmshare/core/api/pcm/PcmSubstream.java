@@ -225,6 +225,21 @@ public interface PcmSubstream extends AutoCloseable {
     /** Frames available to write (playback) or read (capture), after synchronising with the hardware. */
     long avail();
 
+    /**
+     * Frames available as the last period left them, without asking the driver
+     * (alsa-lib's snd_pcm_avail_update on the mapped status page): what an
+     * application polls between its waits. In the steady state (RUNNING, no
+     * xrun due) it reads the status and control pages and takes no lock. A
+     * RUNNING stream whose avail reached stop_threshold is stopped with XRUN
+     * and refused EPIPE, as alsa-lib's SNDRV_PCM_IOCTL_XRUN then -EPIPE; the
+     * refusals are otherwise those of {@link #avail()}.
+     *
+     * <p>The default asks the hardware, as {@link #avail()} does.
+     */
+    default long availUpdate() {
+        return avail();
+    }
+
     /** Frames between the application pointer and the hardware (SNDRV_PCM_IOCTL_DELAY). */
     long delay();
 

@@ -6,7 +6,7 @@
  * {@code pcm_lib.c}); refusals are {@link pcmshare.core.api.errno.ErrnoException}s.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package pcmshare.core.api.pcm;
 
 import org.osgi.annotation.bundle.Export;

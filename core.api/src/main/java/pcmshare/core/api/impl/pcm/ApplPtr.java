@@ -63,6 +63,9 @@ final class ApplPtr {
      * elapsing), and the pages already say where they are.
      */
     static void hwsync(Substream s) {
+        if (s.batch && MmapSteadyState.publishedAvail(s) >= 0) {
+            return; // the driver would say what the status page says
+        }
         if (!s.lock.tryLock()) {
             if (MmapSteadyState.publishedAvail(s) >= 0) {
                 return;
@@ -93,15 +96,22 @@ final class ApplPtr {
             if (room <= 0) {
                 return 0;
             }
-            long moved = Math.min(frames, room);
-            long appl = s.pages.applPtr() + (ahead ? moved : -moved);
-            if (appl < 0) {
-                appl += s.boundary;
-            } else if (appl >= s.boundary) {
-                appl -= s.boundary;
+            // on the buffer claim, so that a transfer copying without the lock does not undo the move
+            s.pages.claimBuffer();
+            try {
+                room = ahead ? HwPtr.avail(s) : HwPtr.hwAvail(s);
+                long moved = Math.min(frames, Math.max(room, 0));
+                long appl = s.pages.applPtr() + (ahead ? moved : -moved);
+                if (appl < 0) {
+                    appl += s.boundary;
+                } else if (appl >= s.boundary) {
+                    appl -= s.boundary;
+                }
+                apply(s, appl);
+                return moved;
+            } finally {
+                s.pages.releaseBuffer();
             }
-            apply(s, appl);
-            return moved;
         } finally {
             s.lock.unlock();
         }
@@ -113,6 +123,12 @@ final class ApplPtr {
      * snd_pcm_avail_update) rather than a wait for the lock.
      */
     static long avail(Substream s) {
+        if (s.batch) {
+            long published = MmapSteadyState.publishedAvail(s);
+            if (published >= 0) {
+                return published; // the driver would say what the status page says
+            }
+        }
         if (!s.lock.tryLock()) {
             long published = MmapSteadyState.publishedAvail(s);
             if (published >= 0) {
@@ -128,6 +144,39 @@ final class ApplPtr {
             return HwPtr.avail(s);
         } finally {
             s.lock.unlock();
+        }
+    }
+
+    /**
+     * alsa-lib's snd_pcm_avail_update (pcm_hw.c snd_pcm_hw_avail_update): avail
+     * from the pages with no driver call; lock-free in the steady state. A
+     * RUNNING stream at stop_threshold is stopped with XRUN first
+     * (SNDRV_PCM_IOCTL_XRUN), then refused EPIPE.
+     */
+    static long availUpdate(Substream s) {
+        long published = MmapSteadyState.publishedAvail(s);
+        if (published >= 0) {
+            return published;
+        }
+        s.lockWithGroup();
+        try {
+            s.checkUsable("avail_update");
+            switch (s.state) {
+                case RUNNING -> {
+                    if (HwPtr.avail(s) >= s.stopThreshold) {
+                        HwPtr.xrun(s);
+                        throw s.refuse(EPIPE, "avail_update", s.xrunCount, s.playback ? "underrun" : "overrun");
+                    }
+                }
+                case XRUN -> throw s.refuse(EPIPE, "avail_update", s.xrunCount, s.playback ? "underrun" : "overrun");
+                case SUSPENDED -> throw s.refuse(ESTRPIPE, "avail_update", null, "suspended: resume or prepare");
+                case OPEN -> throw s.refuse(EBADFD, "avail_update", null, "no hardware parameters");
+                default -> {
+                }
+            }
+            return HwPtr.avail(s);
+        } finally {
+            s.unlockWithGroup();
         }
     }
 

@@ -10,13 +10,19 @@ import pcmshare.core.api.pcm.MmapArea;
 /**
  * The mmap path without the stream lock, as alsa-lib runs it on the kernel's
  * mapped status and control pages (pcm_hw.c with mmap_status and
- * mmap_control): begin reads hw_ptr and appl_ptr with acquire loads, commit
- * moves appl_ptr with a compare-and-set, neither calls the driver. Only the
- * steady state is served here: the substream RUNNING, no xrun due at the
- * published positions, enough room published for what is asked, and a driver
- * that does not ask to hear of every appl_ptr move (SYNC_APPLPTR). Anything
- * else answers "not here" and the caller takes the stream lock and the
- * kernel's rules ({@link MmapAccess}).
+ * mmap_control, pcm.c's __snd_pcm_mmap_begin_generic): begin reads hw_ptr and
+ * appl_ptr with acquire loads and answers with the room they leave, commit
+ * stores appl_ptr with a release store; neither calls the driver nor touches
+ * the stream lock. Only the steady state is served here: the substream
+ * RUNNING, no xrun due at the published positions, and a driver that does not
+ * ask to hear of every appl_ptr move (SYNC_APPLPTR). Anything else answers
+ * "not here" and the caller takes the stream lock and the kernel's rules
+ * ({@link MmapAccess}).
+ *
+ * <p>Short of room, begin answers what the status page says, fewer frames or
+ * none, as alsa-lib's mmap_begin does: the driver's position between two
+ * periods is what hwsync (or avail) asks for. A poller that waits for room
+ * therefore never takes the lock the period path needs to make the room.
  *
  * <p>Why this is safe: the hardware parameters, the buffer and the
  * thresholds are written under the stream lock before the volatile write of
@@ -60,11 +66,6 @@ final class MmapSteadyState {
         }
         long applOfs = appl % s.bufferSize;
         long n = Math.min(frames, s.bufferSize - applOfs);
-        if (avail < n && !s.lock.isLocked()) {
-            // short of room: ask the driver where it is, under the lock; unless the lock is held right now
-            // (a period elapsing): then the answer is what alsa-lib reads in the status page, no waiting
-            return null;
-        }
         if (s.closing) {
             return null; // a close began meanwhile: the locked path answers for the closed handle
         }
@@ -97,7 +98,8 @@ final class MmapSteadyState {
             next -= s.boundary;
         }
         // release: the frames written in place are visible to whoever sees the new appl_ptr
-        return s.pages.compareAndPublishApplPtr(appl, next);
+        s.pages.publishApplPtr(next);
+        return true;
     }
 
     /**

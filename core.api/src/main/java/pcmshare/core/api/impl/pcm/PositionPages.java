@@ -26,19 +26,30 @@ import pcmshare.core.api.pcm.PcmState;
  *     16  tstamp            core, stream lock            status->tstamp (ns, card clock)
  *     24  suspended_state   core, stream lock            status->suspended_state
  * control page
- *   4096  appl_ptr          application (CAS), or the    control->appl_ptr
- *                           core under the stream lock
- *                           on prepare, reset, hw_params
+ *   4096  appl_ptr          application side: a release  control->appl_ptr
+ *                           store (mmap commit, read,
+ *                           write, rewind, forward), or
+ *                           the core under the stream
+ *                           lock on prepare, reset,
+ *                           hw_params
  *   4104  avail_min         sw_params, stream lock       control->avail_min
- *   4112  buffer_access     a transfer copying, by CAS   runtime->buffer_accessing
- *                           0 to 1, back to 0 after
+ *   4160  buffer_access     a transfer copying, by CAS   runtime->buffer_accessing
+ *                           0 to 1, back to 0 after;
+ *                           a cache line of its own
  * </pre>
  *
  * Stores are release stores and loads acquire loads (Agrona's ring buffer
  * descriptors, and the kernel's smp_store_release/smp_load_acquire around
  * appl_ptr): a reader that sees a pointer also sees the frames it covers.
- * appl_ptr is moved by compare-and-set, so two application threads committing
- * at once cannot both win (the stream lock serialised them before).
+ * appl_ptr has one writer, the application side, with plain release stores as
+ * alsa-lib's mmap commit stores it in the kernel's mapped control page: no
+ * locked instruction on the line the period path reads, so the writer's store
+ * waits in its store buffer rather than stalling it. Two threads of one
+ * application moving appl_ptr at once race as they do on the kernel's page;
+ * the core reads whatever value won, always one in [0, boundary), and the
+ * transfers, rewind and forward serialise among themselves on the buffer
+ * claim. The claim sits on a cache line of its own, which the period path
+ * never reads.
  */
 final class PositionPages {
     static final long PAGE = 4096;
@@ -48,7 +59,7 @@ final class PositionPages {
     static final long SUSPENDED_STATE = 24;
     static final long APPL_PTR = PAGE;
     static final long AVAIL_MIN = PAGE + 8;
-    static final long BUFFER_ACCESS = PAGE + 16;
+    static final long BUFFER_ACCESS = PAGE + 64;
     static final long BYTES = 2 * PAGE;
 
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
@@ -111,11 +122,6 @@ final class PositionPages {
 
     void publishApplPtr(long applPtr) {
         LONG.setRelease(pages, APPL_PTR, applPtr);
-    }
-
-    /** Moves appl_ptr from {@code expected}; false when another writer moved it first. */
-    boolean compareAndPublishApplPtr(long expected, long applPtr) {
-        return LONG.compareAndSet(pages, APPL_PTR, expected, applPtr);
     }
 
     /**

@@ -78,6 +78,8 @@ final class Substream implements PcmSubstream {
     final boolean playback;
     /** The driver asked to hear of every appl_ptr move (SNDRV_PCM_INFO_SYNC_APPLPTR): no lock-free commit. */
     final boolean syncApplPtr;
+    /** The driver's pointer moves a period at a time (BATCH): the status page is as good as asking it. */
+    final boolean batch;
 
     final ReentrantLock lock = new ReentrantLock();
     /**
@@ -172,6 +174,7 @@ final class Substream implements PcmSubstream {
         this.pointerLimit = pointerLimit;
         this.playback = direction == Direction.PLAYBACK;
         this.syncApplPtr = constraints.has(PcmCapability.SYNC_APPLPTR);
+        this.batch = constraints.has(PcmCapability.BATCH);
         this.nonBlocking = nonBlocking;
         this.pages = new PositionPages(allocator, "pcm-" + card.id() + "-" + device + (playback ? "p" : "c")
                 + subdevice + "-positions");
@@ -537,6 +540,11 @@ final class Substream implements PcmSubstream {
     @Override
     public long avail() {
         return ApplPtr.avail(this);
+    }
+
+    @Override
+    public long availUpdate() {
+        return ApplPtr.availUpdate(this);
     }
 
     @Override

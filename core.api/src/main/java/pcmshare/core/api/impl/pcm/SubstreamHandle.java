@@ -293,6 +293,11 @@ final class SubstreamHandle implements PcmSubstream {
     }
 
     @Override
+    public long availUpdate() {
+        return open("avail_update").availUpdate();
+    }
+
+    @Override
     public long delay() {
         return open("delay").delay();
     }

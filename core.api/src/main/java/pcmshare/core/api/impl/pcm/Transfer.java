@@ -110,25 +110,27 @@ final class Transfer {
                             continue; // capture draining
                         }
                     }
-                    long frames = Math.min(size, avail);
-                    long appl = s.pages.applPtr();
-                    long applOfs = appl % s.bufferSize;
-                    long cont = s.bufferSize - applOfs;
-                    if (frames > cont) {
-                        frames = cont;
-                    }
-                    // one copier at a time, the lock-free one included
+                    // one copier at a time, the lock-free one included: appl_ptr is read, and the room
+                    // counted, under the claim, so that a lock-free transfer just before is not undone
                     s.pages.claimBuffer();
+                    long frames;
                     try {
+                        avail = HwPtr.avail(s);
+                        long appl = s.pages.applPtr();
+                        long applOfs = appl % s.bufferSize;
+                        frames = Math.min(Math.min(size, avail), s.bufferSize - applOfs);
+                        if (frames <= 0) {
+                            continue; // another holder's transfer took the room: wait for more
+                        }
                         copy(s, data, channelData, interleaved, applOfs, offset, frames);
+                        appl += frames;
+                        if (appl >= s.boundary) {
+                            appl -= s.boundary;
+                        }
+                        ApplPtr.apply(s, appl);
                     } finally {
                         s.pages.releaseBuffer();
                     }
-                    appl += frames;
-                    if (appl >= s.boundary) {
-                        appl -= s.boundary;
-                    }
-                    ApplPtr.apply(s, appl);
                     offset += frames;
                     size -= frames;
                     xfer += frames;

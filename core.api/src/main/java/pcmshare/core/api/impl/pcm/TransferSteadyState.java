@@ -23,7 +23,7 @@ import pcmshare.core.api.pcm.HwParams;
  * copy into one region and a ring never goes away under a copy. The claim is
  * taken before the state is read again: a stop that this read misses comes
  * after it, and its setup change sees the claim. appl_ptr moves after the copy
- * by compare-and-set with a release: whoever sees it sees the frames. A
+ * with a release store: whoever sees it sees the frames. A
  * transfer only ever lowers avail, so it wakes nobody and can cause no xrun.
  */
 final class TransferSteadyState {
@@ -63,7 +63,8 @@ final class TransferSteadyState {
             if (next >= s.boundary) {
                 next -= s.boundary;
             }
-            return s.pages.compareAndPublishApplPtr(appl, next) ? size : -1;
+            s.pages.publishApplPtr(next);
+            return size;
         } catch (IllegalStateException closedUnderUs) {
             // the ring went away in a race the claim cannot see (another holder's release): the locked path says why
             return -1;

@@ -42,6 +42,14 @@ class PositionPagesTest {
         assertThat(PositionPages.BYTES).isEqualTo(2 * PositionPages.PAGE);
     }
 
+    /** The period path reads the line of appl_ptr; the transfers' claim, with its locked instruction, is elsewhere. */
+    @Test
+    void bufferClaim_onACacheLineOfItsOwn_awayFromApplPtrAndAvailMin() {
+        assertThat(PositionPages.BUFFER_ACCESS / 64).isNotEqualTo(PositionPages.APPL_PTR / 64);
+        assertThat(PositionPages.BUFFER_ACCESS / 64).isNotEqualTo(PositionPages.AVAIL_MIN / 64);
+        assertThat(PositionPages.BUFFER_ACCESS / PositionPages.PAGE).isEqualTo(1);
+    }
+
     @Test
     void thePagesSayWhatTheSubstreamSays_stateHwPtrApplPtrAvailMin() {
         Substream s = rig.prepared(Direction.PLAYBACK);
