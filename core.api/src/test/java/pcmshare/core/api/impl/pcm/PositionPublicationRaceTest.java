@@ -39,8 +39,10 @@ import pcmshare.core.api.pcm.SampleFormat;
  * 32-bit halves of a position change at once there: a read of one half old
  * and the other new lands about 2^32 frames from either and fails. The seeds
  * fix the choices and the pauses, not the threads' scheduling: a failure names
- * its seed, which replays the same pauses. The fixed seeds run every time,
- * with one more from the clock, printed.
+ * its seed, which replays the same pauses. Near those crossings the hardware
+ * waits after each of its steps until the observer has read a few more times,
+ * so that the reads gather there. The fixed seeds run every time, with one
+ * more from the clock, printed.
  */
 class PositionPublicationRaceTest {
     private static final long PERIOD = 1 << 20;
@@ -52,6 +54,14 @@ class PositionPublicationRaceTest {
     /** Across 2^32, the boundary, and a quarter of the way on. */
     private static final long RUN_FRAMES = (1L << 33) + (1L << 31);
     private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(20);
+    /**
+     * Within this many frames of 2^32 or of the boundary, the hardware lets the observer read
+     * {@link #READS_NEAR_CROSSING} times after each of its steps: the reads gather where both halves
+     * change, and see both positions on either side however the threads are scheduled (appl_ptr is
+     * within a buffer of hw_ptr, so it crosses inside the window too).
+     */
+    private static final long CROSSING_WINDOW = BUFFER + 2 * PERIOD;
+    private static final int READS_NEAR_CROSSING = 16;
     private static final long CLOCK_SEED = Long.getLong("pcmshare.publication.seed", System.nanoTime());
 
     private PcmEngine engine;
@@ -65,6 +75,8 @@ class PositionPublicationRaceTest {
     /** Frames committed once the commit under way returns: appl_ptr is never ahead. */
     private volatile long committing;
     private volatile long observations;
+    /** Reads the observer made so far, valid or not: the hardware waits on it near 2^32 and the boundary. */
+    private volatile long reads;
     private volatile int hwHalfChanges;
     private volatile int applHalfChanges;
 
@@ -157,9 +169,25 @@ class PositionPublicationRaceTest {
             }
             pause(rnd);
             hw.move(chunk);
+            letTheObserverReadNearACrossing(deadline);
             if (hw.moved - hw.reported == PERIOD) {
                 pause(rnd);
                 hw.elapse();
+                letTheObserverReadNearACrossing(deadline);
+            }
+        }
+    }
+
+    private void letTheObserverReadNearACrossing(long deadline) {
+        long at = hw.moved % s.boundary;
+        long fromCrossing = Math.min(Math.abs(at - HIGH_HALF), Math.min(at, s.boundary - at));
+        if (fromCrossing > CROSSING_WINDOW) {
+            return;
+        }
+        long until = reads + READS_NEAR_CROSSING;
+        for (int spins = 0; reads < until && !done && failure.get() == null; spins = idle(spins)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(context("the observer stalled at " + reads + " reads"));
             }
         }
     }
@@ -196,6 +224,7 @@ class PositionPublicationRaceTest {
     private void observe() {
         Random rnd = new Random(seed * 3 + 3);
         long n = 0;
+        long r = 0;
         long lastHw = 0;
         long lastAppl = 0;
         while (!done && failure.get() == null) {
@@ -216,6 +245,7 @@ class PositionPublicationRaceTest {
             }
             lastHw = hwPtr;
             lastAppl = applPtr;
+            reads = ++r;
             pause(rnd);
         }
         observations = n;
