@@ -53,12 +53,13 @@ class MmapPositionRaceTest {
     private static final long RUN = Long.getLong("pcmshare.race.periods", 2_000_000L);
     /**
      * Lock-step cycles of two periods each (one that must wake the application,
-     * one that races it): half a million periods rather than millions, since
-     * every cycle is a park and an unpark round trip between the two threads
-     * (4 to 13 microseconds a cycle on two shared cores), and two million
-     * periods would take 10 to 25 seconds a direction.
+     * one that races it): 400,001 periods a direction rather than millions,
+     * since every cycle is a park and an unpark round trip between the two
+     * threads: about 3 microseconds a cycle when both cores are free, but 30
+     * to 40 when other work holds one of them (measured on two shared cores),
+     * where two million periods would take some 35 seconds a direction.
      */
-    private static final long CYCLES = Long.getLong("pcmshare.race.cycles", 250_000L);
+    private static final long CYCLES = Long.getLong("pcmshare.race.cycles", 200_000L);
     /** How long the hardware waits for the application to come back from a wake-up before calling it lost. */
     private static final long WAKE_DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long DEADLINE_SECONDS = Long.getLong("pcmshare.race.deadline", 240L);
@@ -71,6 +72,8 @@ class MmapPositionRaceTest {
     private volatile boolean done;
     /** Frames committed by the commits that returned, not wrapped at the boundary. */
     private volatile long committedFrames;
+    /** Calls of waitAvail by the application. */
+    private volatile long calls;
     /** Returns from waitAvail the application has checked; the hardware waits on it in lock-step. */
     private volatile long returns;
 
@@ -227,7 +230,7 @@ class MmapPositionRaceTest {
 
     /**
      * {@code cycles} lock-step cycles and one last period that wakes the
-     * application a final time. The application (this thread) moves every
+     * application a final time. The application (a thread) moves every
      * period the hardware leaves it and sleeps when there is none; the
      * hardware (another thread) elapses the period due to wake it only while
      * it sleeps with nothing available, waits for it to come back, and at once
@@ -256,6 +259,21 @@ class MmapPositionRaceTest {
                 s.drop();
             }
         });
+        // the application on a thread of its own, like the hardware: the test's thread only watches the two
+        Thread application = Thread.ofPlatform().name("application").start(() -> application(hw));
+        application.join(TimeUnit.SECONDS.toMillis(60));
+        hardware.join(TimeUnit.SECONDS.toMillis(60));
+        if (application.isAlive() || hardware.isAlive()) {
+            failure.compareAndSet(null, new AssertionError("a thread hangs at period " + hw.periods
+                    + (application.isAlive() ? ": the application" : ": the hardware")));
+            done = true;
+            s.drop();
+        }
+        rethrow();
+    }
+
+    /** Moves every period the hardware leaves; sleeps when there is none, and checks what it finds back. */
+    private void application(ThreadHardware.Stream hw) {
         long period = s.playback ? PERIODS : 0;
         try {
             while (!done) {
@@ -265,6 +283,7 @@ class MmapPositionRaceTest {
                     s.mmapCommit(a.offset(), PERIOD);
                     committedFrames += PERIOD;
                 } else if (a.frames() == 0) {
+                    calls++;
                     if (!s.waitAvail(-1)) {
                         throw new AssertionError("waitAvail without deadline returned false at period " + hw.periods);
                     }
@@ -277,13 +296,7 @@ class MmapPositionRaceTest {
         } catch (RuntimeException | AssertionError e) {
             failure.compareAndSet(null, e);
             done = true;
-        } finally {
-            hardware.join(TimeUnit.SECONDS.toMillis(60));
-            if (hardware.isAlive()) {
-                failure.compareAndSet(null, new AssertionError("the hardware thread hangs at period " + hw.periods));
-            }
         }
-        rethrow();
     }
 
     /**
@@ -319,6 +332,9 @@ class MmapPositionRaceTest {
     private void awaitAsleepWithNothingAvailable(ThreadHardware.Stream hw, long cycle) {
         long deadline = System.nanoTime() + WAKE_DEADLINE_NANOS;
         for (int spins = 0;; spins = idle(spins)) {
+            if (calls == returns && failure.get() == null && System.nanoTime() - deadline < 0) {
+                continue; // not even in waitAvail yet: no need to take the lock to know
+            }
             int waiters;
             long avail;
             s.lockStream();
