@@ -26,23 +26,42 @@ import pcmshare.core.api.pcm.SampleFormat;
 
 /**
  * The lock-free mmap path ({@link MmapSteadyState}) against the period path
- * under the stream lock, on two real threads: the application commits with
+ * under the stream lock, on two real threads. The application commits with
  * compare-and-set on the control page while the hardware thread reports
- * periods; the application sleeps in {@code waitAvail} whenever the ring has
- * no room (playback) or no data (capture) and must be woken by the period
- * that makes some: a lost wake-up leaves it asleep and the run fails on its
- * deadline. After every wake the lock-free {@code mmapBegin} must find the
- * period the wake promised. Every period carries a stamp, so a period read
- * before it was committed or overwritten before it was read fails the run;
- * an observer thread checks that the published hw_ptr and appl_ptr are never
- * torn and never behind by more than one period.
+ * periods, and sleeps in {@code waitAvail} whenever the ring has no room
+ * (playback) or no data (capture).
+ *
+ * <p>Every wake-up is checked, in lock-step: the hardware elapses the period
+ * due to wake the application only while the application sleeps on a ring
+ * with nothing available, then elapses nothing more until the application is
+ * back from {@code waitAvail}, and the application, back, must find exactly
+ * the one period that woke it. Right after, the hardware elapses one more
+ * period at once, racing the application's lock-free commit and its way back
+ * into {@code waitAvail}: if that period finds it asleep, it is the one that
+ * must wake it. A single lost wake-up leaves the application asleep while the
+ * hardware waits for it, and the run fails on a deadline that names the
+ * period; a wake-up that came late, after a second period, fails the exact
+ * count. Every period carries a stamp, so a period read before it was
+ * committed or overwritten before it was read fails the run too.
  */
 class MmapPositionRaceTest {
     private static final long PERIOD = 16;
     private static final int PERIODS = 4;
     /** Small, so that the positions wrap at the boundary every few dozen periods. */
     private static final long POINTER_LIMIT = 1024;
+    /** Periods of the free-running write and read race. */
     private static final long RUN = Long.getLong("pcmshare.race.periods", 2_000_000L);
+    /**
+     * Lock-step cycles of two periods each (one that must wake the application,
+     * one that races it): 400,001 periods a direction rather than millions,
+     * since every cycle is a park and an unpark round trip between the two
+     * threads: about 3 microseconds a cycle when both cores are free, but 30
+     * to 40 when other work holds one of them (measured on two shared cores),
+     * where two million periods would take some 35 seconds a direction.
+     */
+    private static final long CYCLES = Long.getLong("pcmshare.race.cycles", 200_000L);
+    /** How long the hardware waits for the application to come back from a wake-up before calling it lost. */
+    private static final long WAKE_DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long DEADLINE_SECONDS = Long.getLong("pcmshare.race.deadline", 240L);
 
     private final ManualClock clock = new ManualClock(1_000_000_000L);
@@ -53,8 +72,10 @@ class MmapPositionRaceTest {
     private volatile boolean done;
     /** Frames committed by the commits that returned, not wrapped at the boundary. */
     private volatile long committedFrames;
-    private volatile long wakes;
-    private volatile long observations;
+    /** Calls of waitAvail by the application. */
+    private volatile long calls;
+    /** Returns from waitAvail the application has checked; the hardware waits on it in lock-step. */
+    private volatile long returns;
 
     @AfterEach
     void tearDown() {
@@ -94,16 +115,18 @@ class MmapPositionRaceTest {
     void playback_commitRacesPeriodElapsed_everyWakeFindsRoom_noneLost() throws Exception {
         open(Direction.PLAYBACK, false);
         ThreadHardware.Stream hw = card.stream;
-        // playback cannot start empty: one period first
-        commitPeriods(1);
+        // the ring full before the start: the application's first try finds no room, and sleeps
+        commitPeriods(PERIODS);
         s.start();
-        race(hw::playOne, RUN);
-        System.out.println("playback: " + RUN + " periods, " + wakes + " sleeps woken");
-        assertThat(hw.periods).isEqualTo(RUN);
+        long t0 = System.nanoTime();
+        lockStep(hw::playOne, CYCLES);
+        System.out.printf("playback lock-step: %d periods, %d wake-ups each checked, %d ms%n", hw.periods, returns,
+                (System.nanoTime() - t0) / 1_000_000);
         assertThat(hw.failure).isNull();
-        // the driver hears of appl_ptr under the lock only outside the steady state: the commit before start
-        assertThat(hw.acks).as("commits made under the stream lock").isLessThan(RUN / 1000);
-        assertThat(wakes).as("the application slept and was woken").isGreaterThan(1000);
+        assertThat(hw.periods).isEqualTo(2 * CYCLES + 1);
+        assertThat(returns).as("returns from waitAvail, each with exactly one period").isGreaterThan(CYCLES);
+        // the driver hears of appl_ptr under the lock only outside the steady state: the commits before start
+        assertThat(hw.acks).as("commits made under the stream lock").isEqualTo(PERIODS);
         assertThat(s.state).isEqualTo(PcmState.RUNNING);
     }
 
@@ -112,26 +135,14 @@ class MmapPositionRaceTest {
         open(Direction.CAPTURE, false);
         ThreadHardware.Stream hw = card.stream;
         s.start();
-        race(hw::captureOne, RUN);
-        System.out.println("capture: " + RUN + " periods, " + wakes + " sleeps woken");
+        long t0 = System.nanoTime();
+        lockStep(hw::captureOne, CYCLES);
+        System.out.printf("capture lock-step: %d periods, %d wake-ups each checked, %d ms%n", hw.periods, returns,
+                (System.nanoTime() - t0) / 1_000_000);
         assertThat(hw.failure).isNull();
-        assertThat(wakes).as("the application slept and was woken").isGreaterThan(1000);
+        assertThat(hw.periods).isEqualTo(2 * CYCLES + 1);
+        assertThat(returns).as("returns from waitAvail, each with exactly one period").isGreaterThan(CYCLES);
         assertThat(s.state).isEqualTo(PcmState.RUNNING);
-    }
-
-    /** jcstress-style: a third thread reads the pages while both sides move them. */
-    @Test
-    void positionsPublished_neitherTornNorStaleBeyondOnePeriod() throws Exception {
-        open(Direction.PLAYBACK, false);
-        ThreadHardware.Stream hw = card.stream;
-        commitPeriods(1);
-        s.start();
-        Thread observer = Thread.ofPlatform().name("observer").start(() -> observe(hw));
-        race(hw::playOne, RUN / 10);
-        done = true;
-        observer.join(TimeUnit.SECONDS.toMillis(30));
-        rethrow();
-        assertThat(observations).isGreaterThan(1000);
     }
 
     /**
@@ -186,12 +197,13 @@ class MmapPositionRaceTest {
     void syncApplPtr_everyCommitTakesTheLockAndAcksTheDriver() throws Exception {
         open(Direction.PLAYBACK, true);
         ThreadHardware.Stream hw = card.stream;
-        commitPeriods(1);
+        commitPeriods(PERIODS);
         s.start();
-        race(hw::playOne, 10_000);
+        long cycles = 5_000;
+        lockStep(hw::playOne, cycles);
         assertThat(hw.failure).isNull();
-        // one ack per commit: the application committed every period the hardware played, and maybe one more
-        assertThat(hw.acks).isBetween(10_000L, 10_000L + PERIODS);
+        // one ack per commit: the ring before the start, then the two periods of each cycle
+        assertThat(hw.acks).isEqualTo(PERIODS + 2 * cycles);
     }
 
     private void commitPeriods(int n) {
@@ -217,118 +229,152 @@ class MmapPositionRaceTest {
     }
 
     /**
-     * The application on this thread, the hardware on another, for
-     * {@code periods} periods; the application commits whatever the hardware
-     * leaves it and sleeps in waitAvail when there is nothing. A watchdog
-     * stops the stream if the run outlives its deadline: a sleeper nobody
-     * woke.
+     * {@code cycles} lock-step cycles and one last period that wakes the
+     * application a final time. The application (a thread) moves every
+     * period the hardware leaves it and sleeps when there is none; the
+     * hardware (another thread) elapses the period due to wake it only while
+     * it sleeps with nothing available, waits for it to come back, and at once
+     * elapses a period that races it.
      */
-    private void race(BooleanSupplier hardwareStep, long periods) throws Exception {
+    private void lockStep(BooleanSupplier hardwareStep, long cycles) throws Exception {
         ThreadHardware.Stream hw = card.stream;
         Thread hardware = Thread.ofPlatform().name("hardware").start(() -> {
             try {
-                int idle = 0;
-                while (!done && hw.periods < periods && hw.failure == null) {
-                    idle = hardwareStep.getAsBoolean() ? 0 : idle(idle);
+                for (long c = 0; c <= cycles; c++) {
+                    awaitAsleepWithNothingAvailable(hw, c);
+                    long back = returns;
+                    if (c == cycles) {
+                        done = true; // the application leaves after this last wake-up
+                    }
+                    elapse(hardwareStep, hw, "due to wake the application");
+                    if (c < cycles) {
+                        awaitBack(hw, back, c);
+                        elapse(hardwareStep, hw, "racing the application");
+                    }
                 }
             } catch (Throwable t) {
                 failure.compareAndSet(null, t);
-            }
-        });
-        Thread watchdog = Thread.ofPlatform().name("watchdog").daemon().start(() -> {
-            try {
-                Thread.sleep(TimeUnit.SECONDS.toMillis(DEADLINE_SECONDS));
-                failure.compareAndSet(null, new AssertionError("no progress in " + DEADLINE_SECONDS
-                        + " s: the application asleep at period " + hw.periods + " of " + periods + ", "
-                        + s.waiters + " waiting: a lost wake-up"));
+                done = true;
+                // a stop wakes the sleeper: its waitAvail fails, and the run with the failure above
                 s.drop();
-            } catch (InterruptedException e) {
-                // the run ended in time
             }
         });
-        // playback queued period 0 before the start
-        long period = s.playback ? 1 : 0;
+        // the application on a thread of its own, like the hardware: the test's thread only watches the two
+        Thread application = Thread.ofPlatform().name("application").start(() -> application(hw));
+        application.join(TimeUnit.SECONDS.toMillis(60));
+        hardware.join(TimeUnit.SECONDS.toMillis(60));
+        if (application.isAlive() || hardware.isAlive()) {
+            failure.compareAndSet(null, new AssertionError("a thread hangs at period " + hw.periods
+                    + (application.isAlive() ? ": the application" : ": the hardware")));
+            done = true;
+            s.drop();
+        }
+        rethrow();
+    }
+
+    /** Moves every period the hardware leaves; sleeps when there is none, and checks what it finds back. */
+    private void application(ThreadHardware.Stream hw) {
+        long period = s.playback ? PERIODS : 0;
         try {
-            while (period < periods && failure.get() == null && hw.failure == null) {
+            while (!done) {
                 MmapArea a = s.mmapBegin(PERIOD);
                 if (a.frames() == PERIOD) {
                     stampOrCheck(a, period++);
                     s.mmapCommit(a.offset(), PERIOD);
                     committedFrames += PERIOD;
                 } else if (a.frames() == 0) {
-                    waitWoken(hw, periods);
+                    calls++;
+                    if (!s.waitAvail(-1)) {
+                        throw new AssertionError("waitAvail without deadline returned false at period " + hw.periods);
+                    }
+                    checkBackWithExactlyOnePeriod(hw);
+                    returns++;
                 } else {
                     throw new AssertionError("part of a period: " + a.frames() + " frames at " + a.offset());
                 }
             }
         } catch (RuntimeException | AssertionError e) {
             failure.compareAndSet(null, e);
-        } finally {
-            if (failure.get() != null || hw.failure != null) {
-                done = true;
-            }
-            hardware.join(TimeUnit.SECONDS.toMillis(60));
             done = true;
-            watchdog.interrupt();
-            if (hardware.isAlive()) {
-                failure.compareAndSet(null, new AssertionError("the hardware thread hangs at period " + hw.periods));
-            }
-        }
-        rethrow();
-    }
-
-    /** One sleep of the application; the wake must bring a whole period. */
-    private void waitWoken(ThreadHardware.Stream hw, long periods) {
-        if (!s.waitAvail(-1)) {
-            throw new AssertionError("waitAvail without deadline returned false at period " + hw.periods);
-        }
-        wakes++;
-        MmapArea b = s.mmapBegin(PERIOD);
-        if (b.frames() != PERIOD) {
-            throw new AssertionError("woken at period " + hw.periods + " of " + periods + " with "
-                    + b.frames() + " frames where avail_min is " + PERIOD + ": " + s.status());
-        }
-    }
-
-    private void observe(ThreadHardware.Stream hw) {
-        try {
-            long n = 0;
-            while (!done) {
-                long hwBefore = hw.reportedFrames;
-                long hwPtr = s.pages.hwPtr();
-                long hwAfter = hw.reportedFrames;
-                long applBefore = committedFrames;
-                long applPtr = s.pages.applPtr();
-                long applAfter = committedFrames;
-                if (checkWindow("hw_ptr", hwPtr, hwBefore, hwAfter) & checkWindow("appl_ptr", applPtr, applBefore,
-                        applAfter)) {
-                    n++;
-                }
-            }
-            observations = n;
-        } catch (Throwable t) {
-            failure.compareAndSet(null, t);
         }
     }
 
     /**
-     * {@code seen}, read between two reads of the frames published so far
-     * ({@code before}, {@code after}, counted without wrapping), is no older
-     * than {@code before} and at most one period (the one being published)
-     * past {@code after}, in whole periods, modulo the boundary. False when
-     * the reader was held up for so long that the boundary makes it ambiguous.
+     * The hardware does not move while the application checks this: the
+     * period that woke it (or that it found on its way into waitAvail) is the
+     * only one available, and the pages say so.
      */
-    private boolean checkWindow(String what, long seen, long before, long after) {
-        long slack = after - before + PERIOD;
-        if (slack >= s.boundary) {
-            return false;
+    private void checkBackWithExactlyOnePeriod(ThreadHardware.Stream hw) {
+        long applPtr = s.pages.applPtr();
+        long hwPtr = s.pages.hwPtr();
+        long avail = MmapSteadyState.avail(s, hwPtr, applPtr);
+        long expectAppl = committedFrames % s.boundary;
+        if (avail != PERIOD || applPtr != expectAppl) {
+            throw new AssertionError("back from waitAvail at period " + hw.periods + " with " + avail
+                    + " frames available (hw_ptr " + hwPtr + ", appl_ptr " + applPtr + " where " + expectAppl
+                    + " was committed): the period that woke it made exactly " + PERIOD
+                    + (avail > PERIOD ? "; a wake-up came late or was lost" : ""));
         }
-        long ahead = Math.floorMod(seen - before, s.boundary);
-        if (seen < 0 || seen >= s.boundary || seen % PERIOD != 0 || ahead > slack) {
-            throw new AssertionError(what + " read as " + seen + " between " + before + " and " + after
-                    + " frames published (boundary " + s.boundary + "): torn, or stale by more than one period");
+    }
+
+    /** One period of the hardware, which must find a period to play (room to capture). */
+    private static void elapse(BooleanSupplier hardwareStep, ThreadHardware.Stream hw, String why) {
+        if (!hardwareStep.getAsBoolean()) {
+            throw new AssertionError("the hardware found nothing to move at period " + hw.periods + ", " + why);
         }
-        return true;
+    }
+
+    /**
+     * Until the application sleeps (a waiter, under the stream lock) with
+     * nothing available: a sleeper no period has woken yet. One that sleeps
+     * with a period available missed its wake-up.
+     */
+    private void awaitAsleepWithNothingAvailable(ThreadHardware.Stream hw, long cycle) {
+        long deadline = System.nanoTime() + WAKE_DEADLINE_NANOS;
+        for (int spins = 0;; spins = idle(spins)) {
+            if (calls == returns && failure.get() == null && System.nanoTime() - deadline < 0) {
+                continue; // not even in waitAvail yet: no need to take the lock to know
+            }
+            int waiters;
+            long avail;
+            s.lockStream();
+            try {
+                waiters = s.waiters;
+                avail = HwPtr.avail(s);
+            } finally {
+                s.lock.unlock();
+            }
+            if (waiters > 0 && avail == 0) {
+                return;
+            }
+            if (failure.get() != null) {
+                throw new AssertionError("the application failed", failure.get());
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(waiters > 0
+                        ? "lost wake-up: the application still sleeps " + WAKE_DEADLINE_NANOS / 1_000_000_000
+                                + " s after period " + hw.periods + " (lock-step cycle " + cycle + ") made " + avail
+                                + " frames available, avail_min " + s.pages.availMin()
+                        : "the application did not go back to sleep within " + WAKE_DEADLINE_NANOS / 1_000_000_000
+                                + " s after period " + hw.periods + " (lock-step cycle " + cycle + "), " + avail
+                                + " frames available");
+            }
+        }
+    }
+
+    /** Until the application is back from the wait the last period was due to end. */
+    private void awaitBack(ThreadHardware.Stream hw, long back, long cycle) {
+        long deadline = System.nanoTime() + WAKE_DEADLINE_NANOS;
+        for (int spins = 0; returns == back; spins = idle(spins)) {
+            if (failure.get() != null) {
+                throw new AssertionError("the application failed", failure.get());
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("lost wake-up: period " + hw.periods + " (lock-step cycle " + cycle
+                        + ") found the application asleep with nothing available, and it still sleeps "
+                        + WAKE_DEADLINE_NANOS / 1_000_000_000 + " s later: " + s.waiters() + " waiting");
+            }
+        }
     }
 
     private void rethrow() throws Exception {
