@@ -36,7 +36,10 @@ import pcmshare.driver.aloop.LoopbackSettings;
  * playback end, the manual clock moved one period (the cable's period timer
  * copies it into the capture ring), the period read from the capture end.
  * Beside it, in the same run, one plain {@link MemorySegment#copy} of a period
- * (what the cable itself does) and three (the whole path: write, cable, read).
+ * (what the cable itself does) and the path's own three copies (write, cable,
+ * read) on the same memory: into a ring the size of the playback ring, from it
+ * into one the size of the capture ring, out of that, the ring slot moving a
+ * period each time as the loopback's does.
  * The {@code bytes} counter is payload bytes per second. Setup and teardown
  * check that the bytes arrived: every captured period equals what was played,
  * and the capture counted every frame.
@@ -64,6 +67,8 @@ public class LoopbackThroughputBenchmark {
     private MemorySegment hop2;
     private long startNanos;
     private long periods;
+    /** The ring slot the three copies use next. */
+    private long slot;
     private long periodBytes;
     private long written;
     private long read;
@@ -96,8 +101,9 @@ public class LoopbackThroughputBenchmark {
         src = Arena.ofAuto().allocate(periodBytes);
         MemorySegment.copy(MemorySegment.ofArray(random), 0, src, 0, periodBytes);
         dst = Arena.ofAuto().allocate(periodBytes);
-        hop1 = Arena.ofAuto().allocate(periodBytes);
-        hop2 = Arena.ofAuto().allocate(periodBytes);
+        // the rings the three copies go through: the loopback's geometry, PERIODS periods each
+        hop1 = Arena.ofAuto().allocate(periodBytes * PERIODS, 64);
+        hop2 = Arena.ofAuto().allocate(periodBytes * PERIODS, 64);
         playback = engine.open(id, 0, Direction.PLAYBACK, 0, true);
         capture = engine.open(id, 1, Direction.CAPTURE, 0, true);
         playback.hwParams(p);
@@ -133,9 +139,10 @@ public class LoopbackThroughputBenchmark {
 
     @Benchmark
     public MemorySegment memcpyPeriodThreeTimes(Bytes counter) {
-        MemorySegment.copy(src, 0, hop1, 0, periodBytes);
-        MemorySegment.copy(hop1, 0, hop2, 0, periodBytes);
-        MemorySegment.copy(hop2, 0, dst, 0, periodBytes);
+        long at = (slot++ & (PERIODS - 1)) * periodBytes;
+        MemorySegment.copy(src, 0, hop1, at, periodBytes);
+        MemorySegment.copy(hop1, at, hop2, at, periodBytes);
+        MemorySegment.copy(hop2, at, dst, 0, periodBytes);
         counter.bytes += periodBytes;
         return dst;
     }
