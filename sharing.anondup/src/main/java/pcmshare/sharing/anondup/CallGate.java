@@ -49,7 +49,7 @@ final class CallGate {
     private final List<Thread> overflowInterrupted = new ArrayList<>();
     private volatile int allowed;
     private volatile int inFlight;
-    /** Transfers between {@link #beginTransfer} and {@link #doneTransfer}: counted apart, for {@link #awaitTransfers}. */
+    /** Transfers between {@link #beginTransfer} and {@link #doneTransfer}, apart for {@link #awaitTransfers}. */
     private volatile int transfers;
     /** Why {@link #allowed} dropped to zero; guarded by this. */
     private Errno endedWith;
