@@ -7,12 +7,12 @@ import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.CompilerControl;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -64,26 +64,36 @@ public class AnonDupWriteBenchmark {
     /** Warm-up iterations of {@link #writeByTurns}, by turns as well, so both paths are compiled. */
     static final int PAIRED_WARMUP = 10;
     /** Measurement iterations of {@link #writeByTurns}: a multiple of 4, so each order of a pair runs as often. */
-    static final int PAIRED_ITERATIONS = 80;
+    static final int PAIRED_ITERATIONS = 120;
     static final int PAIRED_MILLIS = 200;
 
     private static final int RATE = 48_000;
     private static final long PERIOD = 256;
     private static final int PERIODS = 4;
 
+    /**
+     * What the second turn writes through: a MONITOR dup (the measurement), the core's
+     * plain dup of the handle ({@code DUP}), or the original handle again
+     * ({@code ORIGINAL}: a control, by hand with {@code -p second=ORIGINAL}, whose ratio
+     * must come out 1).
+     */
+    @Param({ "MONITOR" })
+    public String second;
+
     private ManualClock clock;
     private PcmEngine engine;
     private HandCard driver;
     private AnonDupBackend backend;
     private PcmSubstream original;
+    /** The second turn's handle: a MONITOR dup unless {@link #second} says otherwise. */
     private PcmSubstream monitor;
     private PcmSubstream idle;
     private MemorySegment period;
     private long periodNanos;
     /** What avail is in the steady state: a period played, a period written. */
     private long steadyAvail;
-    /** This iteration writes through the MONITOR dup (else through the original). */
-    private boolean throughDup;
+    /** The handle this iteration writes through: the original or the second. */
+    private PcmSubstream writer;
     private int warmups;
     private int measurements;
 
@@ -100,7 +110,12 @@ public class AnonDupWriteBenchmark {
         backend = new AnonDupBackend();
         original = running(id, 0, p);
         idle = running(id, 1, p);
-        monitor = backend.dup(original, Preset.MONITOR, "bench");
+        monitor = switch (second) {
+            case "MONITOR" -> backend.dup(original, Preset.MONITOR, "bench");
+            case "DUP" -> original.dup();
+            case "ORIGINAL" -> original;
+            default -> throw new IllegalArgumentException("second: MONITOR, DUP or ORIGINAL, not " + second);
+        };
         steadyAvail = original.avail();
     }
 
@@ -118,11 +133,9 @@ public class AnonDupWriteBenchmark {
     /** The turn of this iteration: alternating in the warm-up, in pairs of both orders in the measurement. */
     @Setup(Level.Iteration)
     public void takeTurn(IterationParams iteration) {
-        if (iteration.getType() == IterationType.WARMUP) {
-            throughDup = (warmups++ & 1) == 1;
-        } else {
-            throughDup = Paired.bAt(measurements++);
-        }
+        boolean throughDup = iteration.getType() == IterationType.WARMUP ? (warmups++ & 1) == 1
+                : Paired.bAt(measurements++);
+        writer = throughDup ? monitor : original;
     }
 
     /** Both streams still run, and the written one lost no period: a short write would have raised avail. */
@@ -143,7 +156,9 @@ public class AnonDupWriteBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         check();
-        monitor.close();
+        if (monitor != original) {
+            monitor.close();
+        }
         original.close();
         idle.close();
     }
@@ -156,25 +171,14 @@ public class AnonDupWriteBenchmark {
     }
 
     /**
-     * One period played and one written, through the original or the MONITOR dup as the
-     * turn says. Each turn's path is compiled on its own, as an application's loop would
-     * be, not merged into one method where one path's profile shapes the other's code.
+     * One period played and one written, through the handle of this turn: one call site
+     * for both, so neither turn runs code laid out apart from the other's (two methods,
+     * one per turn, made a turn through the same handle measure 2% slower).
      */
     @Benchmark
     public long writeByTurns() {
-        return throughDup ? periodThroughDup() : periodThroughOriginal();
-    }
-
-    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
-    private long periodThroughOriginal() {
         playOnePeriod(0);
-        return original.write(period, PERIOD);
-    }
-
-    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
-    private long periodThroughDup() {
-        playOnePeriod(0);
-        return monitor.write(period, PERIOD);
+        return writer.write(period, PERIOD);
     }
 
     /** What both turns share that is not the write. */

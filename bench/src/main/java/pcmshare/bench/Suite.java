@@ -158,8 +158,17 @@ public final class Suite {
 
     /** Section 3 alone: the original and the MONITOR dup by turns, then the hardware's share. */
     void runDup(Report r) throws RunnerException {
-        log.accept("3/7 restricted-handle overhead: original and MONITOR dup by turns");
+        runDup(r, "MONITOR");
+    }
+
+    /**
+     * Section 3 with {@code second} as the second turn's handle ({@link AnonDupWriteBenchmark#second}):
+     * MONITOR for the measurement, ORIGINAL or DUP for a control ({@link DupSection}).
+     */
+    void runDup(Report r, String second) throws RunnerException {
+        log.accept("3/7 restricted-handle overhead: original and " + second + " by turns");
         List<RunResult> dup = new ArrayList<>(run(options(AnonDupWriteBenchmark.class, "writeByTurns")
+                .param("second", second)
                 .warmupIterations(settings.pairedWarmup())
                 .warmupTime(TimeValue.milliseconds(settings.pairedMillis()))
                 .measurementIterations(settings.pairedIterations())
@@ -391,8 +400,19 @@ public final class Suite {
             verdicts.clear();
             failed.clear();
             String section = dupSection();
-            return section + targets() + (failed.isEmpty() ? "" : "Benchmarks with no result: "
-                    + String.join(", ", failed) + ".\n");
+            return section + (verdicts.isEmpty() ? "" : targets()) + (failed.isEmpty() ? ""
+                    : "Benchmarks with no result: " + String.join(", ", failed) + ".\n");
+        }
+
+        /** The second turn's handle in a run of {@code writeByTurns}, as the table names it. */
+        private static String secondLabel(RunResult turns) {
+            String second = turns.getParams().getParam("second");
+            return switch (second == null ? "MONITOR" : second) {
+                case "MONITOR" -> "MONITOR dup";
+                case "ORIGINAL" -> "original handle again";
+                case "DUP" -> "the core's plain dup";
+                default -> second;
+            };
         }
 
         private RunResult need(List<RunResult> results, String method, String... params) {
@@ -573,8 +593,9 @@ public final class Suite {
                 b.append(String.format(Locale.ROOT,
                         "| original handle (its turns) | %.1f ± %.1f | %d | 1.00× | %s |\n",
                         p.a().mean(), p.a().error(), p.a().n(), bytes(bop[0])));
-                b.append(String.format(Locale.ROOT, "| MONITOR dup (its turns) | %.1f ± %.1f | %d | %s | %s |\n",
-                        p.b().mean(), p.b().error(), p.b().n(), ratio(p.b().mean() / p.a().mean()), bytes(bop[1])));
+                b.append(String.format(Locale.ROOT, "| %s (its turns) | %.1f ± %.1f | %d | %s | %s |\n",
+                        secondLabel(turns), p.b().mean(), p.b().error(), p.b().n(), ratio(p.b().mean() / p.a().mean()),
+                        bytes(bop[1])));
             }
             if (hw == null) {
                 b.append("| hardwarePeriodOnly | no result | | | |\n");
@@ -592,10 +613,14 @@ public final class Suite {
             Paired.Interval q = p.ratio();
             String measured = String.format(Locale.ROOT, "dup / original = %.3f×, 99.9%% interval %.3f× to %.3f× "
                     + "(%d pairs by turns)", q.mean(), q.lo(), q.hi(), q.n());
-            b.append(String.format(Locale.ROOT, "Per pair, dup / original: mean **%.3f×**, 99.9%% confidence "
-                    + "interval %.3f× to %.3f× (%d pairs, Student t with %d degrees of freedom; standard "
-                    + "deviation of a pair's ratio %.3f).\n\n", q.mean(), q.lo(), q.hi(), q.n(), q.n() - 1,
-                    q.sd()));
+            b.append(String.format(Locale.ROOT, "Per pair, %s / original handle: mean **%.3f×**, 99.9%% "
+                    + "confidence interval %.3f× to %.3f× (%d pairs, Student t with %d degrees of freedom; standard "
+                    + "deviation of a pair's ratio %.3f).\n\n", secondLabel(turns), q.mean(), q.lo(), q.hi(), q.n(),
+                    q.n() - 1, q.sd()));
+            if (!"MONITOR dup".equals(secondLabel(turns))) {
+                b.append("A control run (").append(secondLabel(turns)).append(" as the second turn): no target.\n\n");
+                return b.toString();
+            }
             if (q.allAtMost(1.05)) {
                 verdicts.add(new Verdict(target, measured, true, "", WHY_DUP));
             } else if (q.allAbove(1.05)) {
@@ -750,9 +775,8 @@ public final class Suite {
     static final String WHY_WAKE = "A fence wake goes through the fence's lock and callback list before the "
             + "unpark; on a loaded machine the unpark-to-run delay of the scheduler dominates both sides";
     static final String WHY_DUP = "A non-blocking write through the dup adds the permission test, a mode check "
-            + "and two atomic adds that count it in flight for revoke (each a full fence on x86); the interval "
-            + "covers this fork only: another JVM run lays out code and objects differently, and has moved the "
-            + "mean by a few percent";
+            + "and two atomic adds that count it in flight for revoke (each a full fence on x86); iterations that "
+            + "other load on the machine slowed widen the interval, and a wide one decides nothing";
     static final String WHY_SCALE = "One application thread services every substream and must refill each "
             + "within a buffer time (4 periods, 21 ms); with the cores shared by other builds (load average above "
             + "the core count) it is not scheduled often enough, although the manual-clock cost above shows the "
