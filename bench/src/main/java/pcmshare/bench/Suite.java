@@ -48,20 +48,27 @@ public final class Suite {
     /** Runs a substream count gets in the capacity probe before its xruns count against it. */
     static final int PROBE_ATTEMPTS = 3;
 
+    /**
+     * How long each part runs. The restricted handle's original and dup take turns in one
+     * fork ({@code paired*}): many short iterations, a multiple of 4 (see {@link Paired}).
+     */
     record Settings(String name, int warmupIterations, int warmupSeconds, int iterations, int iterationSeconds,
-            double probeSeconds) {
+            double probeSeconds, int pairedWarmup, int pairedIterations, int pairedMillis) {
         String describe() {
             return String.format(Locale.ROOT,
-                    "forks 1; warm-up %d × %d s; measurement %d × %d s (handoff: %d × %d s); GC profiler on "
-                            + "every run; threads 1 (the handoff's and the ping-pongs' second thread is started by "
-                            + "the benchmark); the capacity probe %.1f s per count",
+                    "forks 1; warm-up %d × %d s; measurement %d × %d s (handoff: %d × %d s; restricted handle: "
+                            + "warm-up %d × %d ms, %d × %d ms by turns); GC profiler on every run; threads 1 (the "
+                            + "handoff's and the ping-pongs' second thread is started by the benchmark); the "
+                            + "capacity probe %.1f s per count",
                     warmupIterations, warmupSeconds, iterations, iterationSeconds, iterations * 2,
-                    iterationSeconds, probeSeconds);
+                    iterationSeconds, pairedWarmup, pairedMillis, pairedIterations, pairedMillis, probeSeconds);
         }
     }
 
-    static final Settings FULL = new Settings("full", 3, 1, 5, 1, 2);
-    static final Settings QUICK = new Settings("quick (smoke: numbers not worth keeping)", 1, 1, 1, 1, 0.5);
+    static final Settings FULL = new Settings("full", 3, 1, 5, 1, 2, AnonDupWriteBenchmark.PAIRED_WARMUP,
+            AnonDupWriteBenchmark.PAIRED_ITERATIONS, AnonDupWriteBenchmark.PAIRED_MILLIS);
+    static final Settings QUICK = new Settings("quick (smoke: numbers not worth keeping)", 1, 1, 1, 1, 0.5, 4, 8,
+            100);
 
     private final Settings settings;
     private final Consumer<String> log;
@@ -130,8 +137,7 @@ public final class Suite {
         }
         log.accept("2/7 signal-to-wake latency");
         r.wake = run(options(FenceWakeBenchmark.class), r);
-        log.accept("3/7 restricted-handle overhead");
-        r.dup = run(options(AnonDupWriteBenchmark.class), r);
+        runDup(r);
         log.accept("4/7 scale: period cost per substream");
         r.scale = run(options(DummyScaleBenchmark.class).param("substreams", "1", "256"), r);
         log.accept("4/7 scale: capacity probe on the real clock");
@@ -150,9 +156,37 @@ public final class Suite {
         return r;
     }
 
+    /** Section 3 alone: the original and the MONITOR dup by turns, then the hardware's share. */
+    void runDup(Report r) throws RunnerException {
+        runDup(r, "MONITOR");
+    }
+
+    /**
+     * Section 3 with {@code second} as the second turn's handle ({@link AnonDupWriteBenchmark#second}):
+     * MONITOR for the measurement, ORIGINAL or DUP for a control ({@link DupSection}).
+     */
+    void runDup(Report r, String second) throws RunnerException {
+        log.accept("3/7 restricted-handle overhead: original and " + second + " by turns");
+        List<RunResult> dup = new ArrayList<>(run(options(AnonDupWriteBenchmark.class, "writeByTurns")
+                .param("second", second)
+                .warmupIterations(settings.pairedWarmup())
+                .warmupTime(TimeValue.milliseconds(settings.pairedMillis()))
+                .measurementIterations(settings.pairedIterations())
+                .measurementTime(TimeValue.milliseconds(settings.pairedMillis())), r));
+        log.accept("3/7 restricted-handle overhead: the hardware's share");
+        dup.addAll(run(options(AnonDupWriteBenchmark.class, "hardwarePeriodOnly"), r));
+        r.dup = dup;
+    }
+
     private ChainedOptionsBuilder options(Class<?> benchmark) {
+        return options(benchmark, null);
+    }
+
+    /** The suite's options for one benchmark class, or for one of its methods. */
+    private ChainedOptionsBuilder options(Class<?> benchmark, String method) {
         return new OptionsBuilder()
-                .include(Pattern.quote(benchmark.getName()) + "\\.")
+                .include(Pattern.quote(benchmark.getName()) + "\\."
+                        + (method == null ? "" : Pattern.quote(method) + "$"))
                 .forks(1)
                 .warmupIterations(settings.warmupIterations())
                 .warmupTime(TimeValue.seconds(settings.warmupSeconds()))
@@ -341,21 +375,44 @@ public final class Suite {
                     .append("count means the benchmark threads did not have the cores to themselves, and two-thread ")
                     .append("workloads suffer most.\n\n");
 
-            b.append("## Targets\n\n");
-            b.append("| target | measured | result | note |\n|---|---|---|---|\n");
-            for (Verdict v : verdicts) {
-                b.append("| ").append(v.target()).append(" | ").append(v.measured()).append(" | ")
-                        .append(v.pass() ? "PASS" : "**MISS**").append(" | ")
-                        .append(v.pass() ? "" : v.shortfall() + (v.why().isEmpty() ? "" : ". " + v.why()))
-                        .append(" |\n");
-            }
-            b.append('\n');
+            b.append("## Targets\n\n").append(targets());
             if (!failed.isEmpty()) {
                 b.append("Benchmarks with no result (failed or left out): ").append(String.join(", ", failed))
                         .append(".\n\n");
             }
             b.append(sections);
             return b.toString();
+        }
+
+        private String targets() {
+            StringBuilder b = new StringBuilder("| target | measured | result | note |\n|---|---|---|---|\n");
+            for (Verdict v : verdicts) {
+                b.append("| ").append(v.target()).append(" | ").append(v.measured()).append(" | ")
+                        .append(v.pass() ? "PASS" : "**MISS**").append(" | ")
+                        .append(v.pass() ? "" : v.shortfall() + (v.why().isEmpty() ? "" : ". " + v.why()))
+                        .append(" |\n");
+            }
+            return b.append('\n').toString();
+        }
+
+        /** Section 3 and its target alone, after {@link Suite#runDup} only ({@link DupSection}). */
+        String dupMarkdown() {
+            verdicts.clear();
+            failed.clear();
+            String section = dupSection();
+            return section + (verdicts.isEmpty() ? "" : targets()) + (failed.isEmpty() ? ""
+                    : "Benchmarks with no result: " + String.join(", ", failed) + ".\n");
+        }
+
+        /** The second turn's handle in a run of {@code writeByTurns}, as the table names it. */
+        private static String secondLabel(RunResult turns) {
+            String second = turns.getParams().getParam("second");
+            return switch (second == null ? "MONITOR" : second) {
+                case "MONITOR" -> "MONITOR dup";
+                case "ORIGINAL" -> "original handle again";
+                case "DUP" -> "the core's plain dup";
+                default -> second;
+            };
         }
 
         private RunResult need(List<RunResult> results, String method, String... params) {
@@ -514,27 +571,65 @@ public final class Suite {
         private String dupSection() {
             StringBuilder b = new StringBuilder("## 3. Restricted-handle overhead\n\n");
             b.append("The hardware plays a period, the application writes one period (`AnonDupWriteBenchmark`, ")
-                    .append("manual clock), through the original handle and through a MONITOR dup of a twin ")
-                    .append("substream; `hardwarePeriodOnly` is the part both share that is not the write. The ")
-                    .append("trial checks that every stream is still running at the end.\n\n");
-            b.append("| contender | ns/op | × original | B/op |\n|---|---:|---:|---:|\n");
-            RunResult orig = need(dup, "writeThroughOriginal");
-            for (String c : List.of("writeThroughOriginal", "writeThroughMonitorDup", "hardwarePeriodOnly")) {
-                RunResult r = need(dup, c);
-                if (r == null) {
-                    b.append("| ").append(c).append(" | no result | | |\n");
-                    continue;
-                }
-                b.append(String.format(Locale.ROOT, "| %s | %.1f ± %.1f | %s | %s |\n", c, score(r), error(r),
-                        orig == null ? "" : ratio(score(r) / score(orig)), bytes(bytesPerOp(r))));
+                    .append("manual clock), through the original handle or through a MONITOR dup of it, in ")
+                    .append("non-blocking mode. Both take turns in one fork (`writeByTurns`): each iteration writes ")
+                    .append("through one of them to the same substream, in pairs whose order alternates (original ")
+                    .append("then dup, dup then original, …), so both see the same machine and JVM and a drift ")
+                    .append("cancels; each pair gives a ratio dup / original, and the verdict takes the mean of ")
+                    .append("these ratios with its 99.9% confidence interval (Student t over the pairs): PASS when ")
+                    .append("the whole interval is at most 1.05×, a miss when it is above, inconclusive (a miss) ")
+                    .append("when it holds 1.05×. `hardwarePeriodOnly`, run on its own, is the part both share ")
+                    .append("that is not the write. Every iteration checks that the streams still run and that ")
+                    .append("every write took its whole period.\n\n");
+            RunResult turns = need(dup, "writeByTurns");
+            RunResult hw = need(dup, "hardwarePeriodOnly");
+            Paired p = turns == null ? null : Paired.of(turns, 0.999);
+            b.append("| contender | ns/op (99.9% interval) | iterations | × original | B/op |\n")
+                    .append("|---|---:|---:|---:|---:|\n");
+            if (p == null) {
+                b.append("| writeByTurns | no result | | | |\n");
+            } else {
+                double[] bop = Paired.bytesPerOp(turns);
+                b.append(String.format(Locale.ROOT,
+                        "| original handle (its turns) | %.1f ± %.1f | %d | 1.00× | %s |\n",
+                        p.a().mean(), p.a().error(), p.a().n(), bytes(bop[0])));
+                b.append(String.format(Locale.ROOT, "| %s (its turns) | %.1f ± %.1f | %d | %s | %s |\n",
+                        secondLabel(turns), p.b().mean(), p.b().error(), p.b().n(), ratio(p.b().mean() / p.a().mean()),
+                        bytes(bop[1])));
+            }
+            if (hw == null) {
+                b.append("| hardwarePeriodOnly | no result | | | |\n");
+            } else {
+                b.append(String.format(Locale.ROOT, "| hardwarePeriodOnly | %.1f ± %.1f | %d | %s | %s |\n",
+                        score(hw), error(hw), hw.getPrimaryResult().getStatistics().getN(),
+                        p == null ? "" : ratio(score(hw) / p.a().mean()), bytes(bytesPerOp(hw))));
             }
             b.append('\n');
-            RunResult mon = find(dup, "writeThroughMonitorDup").orElse(null);
-            if (mon == null || orig == null) {
-                verdicts.add(Verdict.missing("restricted handle ≤ 1.05× original", "writeThroughMonitorDup"));
+            String target = "period written through a MONITOR dup within 1.05× of the original";
+            if (p == null || p.pairs() < 2) {
+                verdicts.add(Verdict.missing(target, p == null ? "writeByTurns" : "writeByTurns (fewer than 2 pairs)"));
+                return b.toString();
+            }
+            Paired.Interval q = p.ratio();
+            String measured = String.format(Locale.ROOT, "dup / original = %.3f×, 99.9%% interval %.3f× to %.3f× "
+                    + "(%d pairs by turns)", q.mean(), q.lo(), q.hi(), q.n());
+            b.append(String.format(Locale.ROOT, "Per pair, %s / original handle: mean **%.3f×**, 99.9%% "
+                    + "confidence interval %.3f× to %.3f× (%d pairs, Student t with %d degrees of freedom; standard "
+                    + "deviation of a pair's ratio %.3f).\n\n", secondLabel(turns), q.mean(), q.lo(), q.hi(), q.n(),
+                    q.n() - 1, q.sd()));
+            if (!"MONITOR dup".equals(secondLabel(turns))) {
+                b.append("A control run (").append(secondLabel(turns)).append(" as the second turn): no target.\n\n");
+                return b.toString();
+            }
+            if (q.allAtMost(1.05)) {
+                verdicts.add(new Verdict(target, measured, true, "", WHY_DUP));
+            } else if (q.allAbove(1.05)) {
+                verdicts.add(new Verdict(target, measured, false, String.format(Locale.ROOT,
+                        "%.1f%% over (the whole interval is above 1.05×)", 100 * (q.mean() / 1.05 - 1)), WHY_DUP));
             } else {
-                verdicts.add(Verdict.atMost("period written through a MONITOR dup within 1.05× of the original",
-                        "dup / original", score(mon) / score(orig), 1.05, WHY_DUP).spread(mon, orig, 1.05));
+                verdicts.add(new Verdict(target, measured, false,
+                        "inconclusive: the interval holds 1.05×, so this run cannot tell (counted as a miss)",
+                        WHY_DUP));
             }
             return b.toString();
         }
@@ -679,9 +774,9 @@ public final class Suite {
             + "on the thread that moves the clock";
     static final String WHY_WAKE = "A fence wake goes through the fence's lock and callback list before the "
             + "unpark; on a loaded machine the unpark-to-run delay of the scheduler dominates both sides";
-    static final String WHY_DUP = "The dup adds a permission bit test and a registration so that revoke can wake "
-            + "a blocked writer; compare the difference with the ± columns, which on a shared machine are of the "
-            + "same size";
+    static final String WHY_DUP = "A non-blocking write through the dup adds the permission test, a mode check "
+            + "and two atomic adds that count it in flight for revoke (each a full fence on x86); iterations that "
+            + "other load on the machine slowed widen the interval, and a wide one decides nothing";
     static final String WHY_SCALE = "One application thread services every substream and must refill each "
             + "within a buffer time (4 periods, 21 ms); with the cores shared by other builds (load average above "
             + "the core count) it is not scheduled often enough, although the manual-clock cost above shows the "

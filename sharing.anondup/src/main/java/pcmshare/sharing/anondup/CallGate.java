@@ -10,16 +10,19 @@ import pcmshare.core.api.errno.Errno;
 
 /**
  * What lets a dup end atomically with the calls it has in flight: the granted
- * permission bits, the count of calls between {@link #begin} and {@link #done}, and
- * the threads blocked in a call, which the end interrupts as a signal ends a blocked
- * system call.
+ * permission bits, the count of calls between {@link #begin} and {@link #done}, the
+ * count of transfers that cannot block ({@link #beginTransfer}), and the threads
+ * blocked in a call, which the end interrupts as a signal ends a blocked system call.
  *
  * <p>A call counts itself in flight (a call that may block, by registering its thread
  * in a slot), then reads the bits; {@link #end} writes the bits, then waits until no
  * call is counted or registered. Both sides write, then read (volatile,
  * sequentially consistent), so either the call sees the end and is refused, or the end
  * sees the call and waits for it: when {@link #end} returns, no call is running or will
- * run. The check costs one atomic add, one volatile read and an AND.
+ * run. The check costs one atomic add, one volatile read and an AND. Registering
+ * costs more (a compare-and-set of the thread into a slot, and another to leave it:
+ * pcmshare's AnonDupWriteBenchmark measured a registered write well above a counted
+ * one), so only a call that may actually block registers.
  */
 final class CallGate {
     static final int LIVE = 1 << 31;
@@ -29,10 +32,12 @@ final class CallGate {
     /** Put in a slot by the end: the thread that was there has been (or is being) interrupted. */
     private static final Thread CLAIMED = new Thread(() -> { }, "anondup-claimed");
     private static final VarHandle IN_FLIGHT;
+    private static final VarHandle TRANSFERS;
 
     static {
         try {
             IN_FLIGHT = MethodHandles.lookup().findVarHandle(CallGate.class, "inFlight", int.class);
+            TRANSFERS = MethodHandles.lookup().findVarHandle(CallGate.class, "transfers", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -44,6 +49,8 @@ final class CallGate {
     private final List<Thread> overflowInterrupted = new ArrayList<>();
     private volatile int allowed;
     private volatile int inFlight;
+    /** Transfers between {@link #beginTransfer} and {@link #doneTransfer}, apart for {@link #awaitTransfers}. */
+    private volatile int transfers;
     /** Why {@link #allowed} dropped to zero; guarded by this. */
     private Errno endedWith;
     private String endedWhy;
@@ -71,6 +78,44 @@ final class CallGate {
         if ((int) IN_FLIGHT.getAndAdd(this, -1) == 1 && (allowed & LIVE) == 0) {
             synchronized (this) {
                 notifyAll();
+            }
+        }
+    }
+
+    /**
+     * A transfer that cannot block (its handle is non-blocking) counts itself in flight
+     * as {@link #begin} does, instead of registering its thread: the end never has to
+     * wake it. False, counting nothing, when {@code bit} is not granted or the gate ended.
+     */
+    boolean beginTransfer(int bit) {
+        TRANSFERS.getAndAdd(this, 1);
+        if ((allowed & bit) == 0) {
+            doneTransfer();
+            return false;
+        }
+        return true;
+    }
+
+    /** Every transfer that began ends here; the last one out wakes an end that waits. */
+    void doneTransfer() {
+        if ((int) TRANSFERS.getAndAdd(this, -1) == 1 && (allowed & LIVE) == 0) {
+            synchronized (this) {
+                notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Returns once no transfer counted by {@link #beginTransfer} runs. They cannot block,
+     * so it spins, then yields; one that begins meanwhile is waited for too, so the caller
+     * first makes sure that none begins any more.
+     */
+    void awaitTransfers() {
+        for (int spins = 0; transfers != 0; spins++) {
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
             }
         }
     }
@@ -189,7 +234,7 @@ final class CallGate {
     private void awaitCallsInFlight() {
         boolean interrupted = false;
         synchronized (this) {
-            while (inFlight != 0 || registered()) {
+            while (inFlight != 0 || transfers != 0 || registered()) {
                 try {
                     wait();
                 } catch (InterruptedException e) {

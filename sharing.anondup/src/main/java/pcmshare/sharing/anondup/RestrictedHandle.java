@@ -30,7 +30,9 @@ import pcmshare.core.api.sharing.anondup.PcmPermissions;
  * the substream (the core's O_APPEND dup), so it keeps the runtime alive
  * whatever its owner does. Every call passes its {@link CallGate}: the check is one
  * atomic add, a volatile read and an AND, and close or revoke end the gate, returning
- * only when no call of the dup runs any more.
+ * only when no call of the dup runs any more. Calls that may block register their
+ * thread, so that the end can wake them; a transfer in non-blocking mode cannot
+ * block and is only counted ({@link #transfer}).
  */
 final class RestrictedHandle implements PcmSubstream {
     static final int LIVE = CallGate.LIVE;
@@ -43,6 +45,11 @@ final class RestrictedHandle implements PcmSubstream {
     private static final int TRIGGER = PcmPermission.TRIGGER.bit();
     private static final int POINTER = PcmPermission.POINTER.bit();
     private static final int POWER = PcmPermission.POWER.bit();
+    /** What {@link #transfer} does. */
+    private static final int WRITE = 0;
+    private static final int WRITE_CHANNELS = 1;
+    private static final int READ = 2;
+    private static final int READ_CHANNELS = 3;
 
     final long id;
     final String holder;
@@ -52,6 +59,13 @@ final class RestrictedHandle implements PcmSubstream {
     private final PcmSubstream inner;
     private final CallGate gate;
     private final List<RestrictedHandle> children = new ArrayList<>();
+    /**
+     * The mode of {@link #inner} as the transfers read it: true only while the inner
+     * handle is non-blocking, so a transfer that reads true cannot block. Written under
+     * {@link #modeLock} ({@link #setNonBlocking}).
+     */
+    private volatile boolean nonBlocking;
+    private final Object modeLock = new Object();
 
     RestrictedHandle(long id, String holder, PcmPermissions permissions, RestrictedHandle parent,
             AnonDupBackend backend, PcmSubstream inner) {
@@ -62,6 +76,7 @@ final class RestrictedHandle implements PcmSubstream {
         this.backend = backend;
         this.inner = inner;
         this.gate = new CallGate(permissions.bits());
+        this.nonBlocking = inner.isNonBlocking();
     }
 
     AnonDupBackend backend() {
@@ -134,6 +149,46 @@ final class RestrictedHandle implements PcmSubstream {
 
     private void exit(int slot) {
         gate.exit(slot);
+    }
+
+    /**
+     * A transfer. One that cannot block (non-blocking mode) is counted in flight, with
+     * one atomic add to enter and one to leave, as the calls that never block are; one
+     * that may block registers its thread, so that the end can wake it. The mode is read
+     * again once the transfer is counted, and a switch to blocking waits for the counted
+     * transfers before the inner handle blocks ({@link #setNonBlocking}): either this
+     * sees the switch and registers, or the switch sees this and waits for it. So no
+     * transfer blocks without its thread registered.
+     */
+    private long transfer(int kind, MemorySegment data, MemorySegment[] channels, long frames) {
+        String op = kind == WRITE || kind == WRITE_CHANNELS ? "write" : "read";
+        boolean counted = false;
+        if (nonBlocking) {
+            if (!gate.beginTransfer(RW)) {
+                throw refused(RW, op);
+            }
+            counted = nonBlocking;
+            if (!counted) {
+                gate.doneTransfer();
+            }
+        }
+        int slot = counted ? 0 : enter(RW, op);
+        try {
+            return switch (kind) {
+                case WRITE -> inner.write(data, frames);
+                case WRITE_CHANNELS -> inner.write(channels, frames);
+                case READ -> inner.read(data, frames);
+                default -> inner.read(channels, frames);
+            };
+        } catch (ErrnoException e) {
+            throw failure(e, op);
+        } finally {
+            if (counted) {
+                gate.doneTransfer();
+            } else {
+                exit(slot);
+            }
+        }
     }
 
     /**
@@ -302,11 +357,25 @@ final class RestrictedHandle implements PcmSubstream {
 
     // ------------------------------------------------------------------ PARAMS
 
+    /**
+     * Switching to blocking mode, the transfers see it first, then those counted as
+     * non-blocking finish, and only then may the inner handle block: no transfer blocks
+     * without its thread registered for the end to wake.
+     */
     @Override
     public void setNonBlocking(boolean nonBlocking) {
         begin(PARAMS, "nonblock");
         try {
-            inner.setNonBlocking(nonBlocking);
+            synchronized (modeLock) {
+                if (nonBlocking) {
+                    inner.setNonBlocking(true);
+                    this.nonBlocking = true;
+                } else {
+                    this.nonBlocking = false;
+                    gate.awaitTransfers();
+                    inner.setNonBlocking(false);
+                }
+            }
         } finally {
             done();
         }
@@ -502,50 +571,22 @@ final class RestrictedHandle implements PcmSubstream {
 
     @Override
     public long write(MemorySegment src, long frames) {
-        int slot = enter(RW, "write");
-        try {
-            return inner.write(src, frames);
-        } catch (ErrnoException e) {
-            throw failure(e, "write");
-        } finally {
-            exit(slot);
-        }
+        return transfer(WRITE, src, null, frames);
     }
 
     @Override
     public long write(MemorySegment[] channels, long frames) {
-        int slot = enter(RW, "write");
-        try {
-            return inner.write(channels, frames);
-        } catch (ErrnoException e) {
-            throw failure(e, "write");
-        } finally {
-            exit(slot);
-        }
+        return transfer(WRITE_CHANNELS, null, channels, frames);
     }
 
     @Override
     public long read(MemorySegment dst, long frames) {
-        int slot = enter(RW, "read");
-        try {
-            return inner.read(dst, frames);
-        } catch (ErrnoException e) {
-            throw failure(e, "read");
-        } finally {
-            exit(slot);
-        }
+        return transfer(READ, dst, null, frames);
     }
 
     @Override
     public long read(MemorySegment[] channels, long frames) {
-        int slot = enter(RW, "read");
-        try {
-            return inner.read(channels, frames);
-        } catch (ErrnoException e) {
-            throw failure(e, "read");
-        } finally {
-            exit(slot);
-        }
+        return transfer(READ_CHANNELS, null, channels, frames);
     }
 
     @Override

@@ -1,13 +1,18 @@
 package pcmshare.sharing.anondup;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static pcmshare.sharing.anondup.Rig.BUFFER;
 import static pcmshare.sharing.anondup.Rig.PERIOD;
 import static pcmshare.sharing.anondup.Rig.STD;
 
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
@@ -183,6 +188,97 @@ class HolderRevokeTest {
         Rig.assertRefused(Errno.EAGAIN, () -> original.write(Rig.frames(PERIOD, 1), PERIOD));
         dup.close();
         original.drop();
+        original.close();
+    }
+
+    /**
+     * A dup that wrote in non-blocking mode (its transfers only counted in flight, no
+     * thread registered for revoke to interrupt) and then went back to blocking: its next
+     * write that finds no room blocks with its thread registered, and revoke wakes it.
+     */
+    @Test
+    void fFlags_aDupBackInBlockingMode_blocksRegistered_andRevokeWakesItsWrite() throws Exception {
+        PcmSubstream original = rig.prepared(Direction.PLAYBACK, STD);
+        PcmSubstream dup = rig.backend.dup(original, Preset.FULL, "client");
+        dup.setNonBlocking(true);
+        assertThat(dup.write(Rig.frames(BUFFER, 1), BUFFER)).isEqualTo(BUFFER);
+        Rig.assertRefused(Errno.EAGAIN, () -> dup.write(Rig.frames(PERIOD, 1), PERIOD));
+        dup.setNonBlocking(false);
+        AtomicReference<Thread> writer = new AtomicReference<>();
+        CompletableFuture<Long> write = CompletableFuture.supplyAsync(() -> {
+            writer.set(Thread.currentThread());
+            return dup.write(Rig.frames(PERIOD, 1), PERIOD);
+        });
+        while (writer.get() == null) {
+            Thread.onSpinWait();
+        }
+        awaitParkedOrDone(writer.get());
+        assertThat(writer.get().getState()).as("the write waits for room").isEqualTo(Thread.State.WAITING);
+        rig.backend.revoke(original, dup);
+        ExecutionException failed = catchThrowableOfType(ExecutionException.class,
+                () -> write.get(10, TimeUnit.SECONDS));
+        assertThat(failed).as("the blocked write returned").isNotNull();
+        ErrnoException e = (ErrnoException) failed.getCause();
+        assertThat(e.errno()).as(e.getMessage()).isEqualTo(Errno.EPERM);
+        assertThat(e.operation()).isEqualTo("write");
+        assertThat(writer.get().isInterrupted()).as("the wake-up leaves no interrupt behind").isFalse();
+        original.close();
+    }
+
+    /**
+     * Revoke racing a holder that writes in non-blocking mode as fast as it can (counted
+     * transfers, some copying, most refused with EAGAIN): revoke returns only once no write
+     * of the dup runs, so appl_ptr does not move after it; the writer ends with EPERM and
+     * keeps no interrupt. Bounded by iterations and a deadline.
+     */
+    @Test
+    void revoke_racingNonBlockingWrites_returnsWhenNoneRuns_andNoneLandsAfterwards() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        PcmSubstream original = rig.prepared(Direction.PLAYBACK, STD);
+        original.swParams(original.swParams().withStopThreshold(original.swParams().boundary()));
+        original.write(Rig.frames(PERIOD, 1), PERIOD); // starts it
+        assertThat(original.state()).isEqualTo(PcmState.RUNNING);
+        // a dup starts in its owner's mode, and a MONITOR dup may not change it
+        original.setNonBlocking(true);
+        HandCard.Stream hw = rig.card.last();
+        int done = 0;
+        for (int i = 0; i < 200 && System.nanoTime() < deadline; i++) {
+            PcmSubstream dup = rig.backend.dup(original, Preset.MONITOR, "writer" + i);
+            MemorySegment period = Rig.frames(PERIOD, i);
+            CountDownLatch writing = new CountDownLatch(1);
+            CompletableFuture<Boolean> writer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    for (;;) {
+                        try {
+                            dup.write(period, PERIOD);
+                        } catch (ErrnoException e) {
+                            if (e.errno() != Errno.EAGAIN) {
+                                throw e;
+                            }
+                        }
+                        writing.countDown();
+                    }
+                } catch (ErrnoException e) {
+                    if (e.errno() != Errno.EPERM) {
+                        throw e;
+                    }
+                    return Thread.currentThread().isInterrupted();
+                }
+            });
+            assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+            for (int k = 0; k < i % 3; k++) {
+                hw.advance(PERIOD);
+            }
+            rig.backend.revoke(original, dup);
+            long applWhenRevokeReturned = original.status().applPtr();
+            assertThat(writer.get(10, TimeUnit.SECONDS)).as("interrupt left behind in iteration %d", i).isFalse();
+            assertThat(original.status().applPtr()).as("a write landed after revoke returned, iteration %d", i)
+                    .isEqualTo(applWhenRevokeReturned);
+            dup.close();
+            done++;
+        }
+        assertThat(done).isGreaterThan(10);
+        assertThat(rig.backend.dups(original)).isEmpty();
         original.close();
     }
 }
