@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -95,6 +96,23 @@ public class HandoffBenchmark {
         Periods periods;
         private Thread consumer;
         volatile boolean stopped;
+        /** While true the consumer parks instead of polling ({@link HandoffByTurnsBenchmark}: the other's turn). */
+        private volatile boolean paused;
+
+        /** One period produced: what the benchmark method of each contender does. */
+        abstract long produce();
+
+        /** The consumer stops polling and parks until {@link #resume}; what is in the ring stays there. */
+        void pause() {
+            paused = true;
+        }
+
+        void resume() {
+            paused = false;
+            if (consumer != null) {
+                LockSupport.unpark(consumer);
+            }
+        }
 
         void begin() {
             arena = Arena.ofShared();
@@ -107,6 +125,10 @@ public class HandoffBenchmark {
                 int spins = 0;
                 try {
                     while (!stopped) {
+                        if (paused) {
+                            LockSupport.park(this);
+                            continue;
+                        }
                         spins = poll.getAsBoolean() ? 0 : Periods.idle(spins);
                     }
                 } catch (Throwable e) {
@@ -126,9 +148,11 @@ public class HandoffBenchmark {
 
         void end(String contender) throws InterruptedException {
             try {
+                resume();
                 periods.verify(contender);
             } finally {
                 stopped = true;
+                LockSupport.unpark(consumer);
                 stopConsumer();
                 if (consumer != null) {
                     consumer.join(10_000);
@@ -230,6 +254,7 @@ public class HandoffBenchmark {
             startConsumer("pcmshare-hardware", card.stream::consumeOne);
         }
 
+        @Override
         long produce() {
             // the mmap loop of an ALSA application: mmap_begin says how much room there is
             for (int spins = 0;; spins = waitOnce(spins)) {
@@ -445,6 +470,7 @@ public class HandoffBenchmark {
             startConsumer("pcmshare-loopback-capture", this::consumeOne);
         }
 
+        @Override
         long produce() {
             // an ALSA application's poll loop: avail_update reads the status page; the cable's timer moves it
             for (int spins = 0; playback.availUpdate() < periodFrames; spins = waitOnce(spins)) {
@@ -509,6 +535,7 @@ public class HandoffBenchmark {
             startConsumer("agrona-consumer", () -> ring.read(handler, 1) > 0);
         }
 
+        @Override
         long produce() {
             int index;
             int spins = 0;
@@ -557,6 +584,7 @@ public class HandoffBenchmark {
             });
         }
 
+        @Override
         long produce() {
             Integer i;
             int spins = 0;
@@ -604,6 +632,7 @@ public class HandoffBenchmark {
             processorThread = Thread.ofPlatform().name("disruptor-consumer").daemon().start(processor);
         }
 
+        @Override
         long produce() {
             int spins = 0;
             // next() would park 1 ns at a time when full; wait the way every other contender does
