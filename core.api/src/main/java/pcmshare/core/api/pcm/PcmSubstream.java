@@ -185,7 +185,12 @@ public interface PcmSubstream extends AutoCloseable {
 
     /**
      * The contiguous area the application may write (playback) or read
-     * (capture) now, at most {@code frames} (snd_pcm_mmap_begin).
+     * (capture) now, at most {@code frames} (snd_pcm_mmap_begin). While the
+     * stream runs it counts the room from the positions as the last period left
+     * them, as alsa-lib reads the mapped status page, without asking the driver
+     * or taking the stream lock: short of room it answers fewer frames, or none.
+     * {@link #avail()} or {@link #hwsync()} first asks the driver where it is
+     * between two periods.
      */
     MmapArea mmapBegin(long frames);
 
