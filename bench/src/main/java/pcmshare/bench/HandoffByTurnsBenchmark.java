@@ -53,7 +53,10 @@ public class HandoffByTurnsBenchmark {
     @Param({ "512", "2048", "8192" })
     public int periodBytes;
 
-    /** pcmshare's side: {@code mmap} (the mmap path) or {@code loopback} (driver.aloop's card). */
+    /**
+     * pcmshare's side: {@code mmap} (the mmap path) or {@code loopback} (driver.aloop's card); by hand,
+     * {@code -p pcmshare=agrona} is the control, a second Agrona ring in b's turns, whose ratio must come out 1.
+     */
     @Param({ "mmap", "loopback" })
     public String pcmshare;
 
@@ -83,7 +86,13 @@ public class HandoffByTurnsBenchmark {
                 l.setup();
                 yield l;
             }
-            default -> throw new IllegalArgumentException("pcmshare: mmap or loopback, not " + pcmshare);
+            case "agrona" -> {
+                HandoffBenchmark.AgronaRing control = new HandoffBenchmark.AgronaRing();
+                control.periodBytes = periodBytes;
+                control.setup();
+                yield control;
+            }
+            default -> throw new IllegalArgumentException("pcmshare: mmap, loopback or agrona, not " + pcmshare);
         };
         pcm.pause();
     }
@@ -118,6 +127,7 @@ public class HandoffByTurnsBenchmark {
             switch (pcm) {
                 case HandoffBenchmark.PcmMmap m -> m.tearDown();
                 case HandoffBenchmark.PcmLoopback l -> l.tearDown();
+                case HandoffBenchmark.AgronaRing control -> control.tearDown();
                 case null, default -> {
                 }
             }
